@@ -1,0 +1,71 @@
+package io.echo.llm;
+
+import io.echo.llm.chat.ChatCompletionChunk;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Hook into every call a {@link LlmStreamService} makes, for metrics and tracing (the Spring Boot starter records a
+ * Micrometer Observation through it). Implementations must be fast and must not throw.
+ */
+@FunctionalInterface
+public interface LlmCallListener {
+
+	/** Listener that records nothing. */
+	LlmCallListener NONE = (info) -> Call.NONE;
+
+	/** Called when a call starts, before the first attempt. */
+	Call start(CallInfo info);
+
+	/**
+	 * What is known about a call when it starts.
+	 *
+	 * @param clientName name of the client ({@code "default"} for the primary one)
+	 * @param model model the request names, or {@code null}
+	 * @param streaming whether the call streams
+	 */
+	record CallInfo(String clientName, @Nullable String model, boolean streaming) {
+	}
+
+	/** How a call ended. */
+	enum Outcome {
+
+		/** Completed normally. */
+		SUCCESS,
+
+		/** Failed with an {@link LlmException}. */
+		ERROR,
+
+		/** Cancelled or closed by the caller before its end. */
+		CANCELLED
+
+	}
+
+	/** Events of one call. {@link #end} is called exactly once, last. */
+	interface Call {
+
+		/** Call that records nothing. */
+		Call NONE = (outcome, error) -> {
+		};
+
+		/** An attempt failed and another follows. */
+		default void retry(int failedAttempt, Throwable cause) {
+		}
+
+		/** A timeout fired. */
+		default void timeout(LlmTimeoutException.Kind kind) {
+		}
+
+		/** First chunk was handed to the caller. */
+		default void firstChunk() {
+		}
+
+		/** A chunk was handed to the caller (the first one too). */
+		default void chunk(ChatCompletionChunk chunk) {
+		}
+
+		/** The call ended; {@code error} is set when the outcome is {@link Outcome#ERROR}. */
+		void end(Outcome outcome, @Nullable LlmException error);
+
+	}
+
+}

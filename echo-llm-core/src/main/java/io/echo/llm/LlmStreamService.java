@@ -1,0 +1,179 @@
+package io.echo.llm;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.chat.ChatCompletionResponse;
+import io.echo.llm.internal.DefaultLlmStreamService;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Calls an OpenAI-compatible {@code /chat/completions} endpoint, blocking or streaming.
+ *
+ * <pre>{@code
+ * LlmStreamService llm = LlmStreamService.builder()
+ *         .baseUrl("https://api.openai.com/v1")
+ *         .apiKey(System.getenv("OPENAI_API_KEY"))
+ *         .build();
+ * }</pre>
+ *
+ * Instances are thread-safe and meant to be shared.
+ */
+public interface LlmStreamService {
+
+	/**
+	 * Sends the request without streaming and returns the whole response, retrying as {@link #stream} does.
+	 * @throws LlmException on any failure
+	 */
+	ChatCompletionResponse complete(ChatCompletionRequest request);
+
+	/**
+	 * Sends the request with {@code "stream": true} and returns once the response status is known. Failures before
+	 * the first chunk is handed out are retried; later ones are thrown from the iteration.
+	 * @throws LlmException when the call fails before the stream opens
+	 */
+	ChatCompletionStream stream(ChatCompletionRequest request);
+
+	/** Returns a builder that starts from {@link LlmClientSettings#defaults()}. */
+	static Builder builder() {
+		return new Builder();
+	}
+
+	/** Builds an {@link LlmStreamService}. A zero or negative timeout disables it. */
+	final class Builder {
+
+		private LlmClientSettings settings = LlmClientSettings.defaults();
+
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private RestClient.@Nullable Builder restClient;
+
+		private String clientName = "default";
+
+		private LlmCallListener listener = LlmCallListener.NONE;
+
+		Builder() {
+		}
+
+		/** Starts from the given settings (their headers replace those added so far). */
+		public Builder settings(LlmClientSettings settings) {
+			this.settings = Objects.requireNonNull(settings, "settings");
+			this.headers.clear();
+			this.headers.putAll(settings.headers());
+			return this;
+		}
+
+		/** Base URL of the API, for instance {@code http://localhost:11434/v1}; {@code /chat/completions} is added. */
+		public Builder baseUrl(String baseUrl) {
+			this.settings = this.settings.withBaseUrl(Objects.requireNonNull(baseUrl, "baseUrl"));
+			return this;
+		}
+
+		/** Bearer token for the {@code Authorization} header; {@code null} sends none. */
+		public Builder apiKey(@Nullable String apiKey) {
+			this.settings = this.settings.withApiKey(apiKey);
+			return this;
+		}
+
+		/** Model applied to requests that name none. */
+		public Builder model(@Nullable String model) {
+			this.settings = this.settings.withModel(model);
+			return this;
+		}
+
+		/** Adds a header sent with every request. */
+		public Builder header(String name, String value) {
+			this.headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+			return this;
+		}
+
+		public Builder connectTimeout(Duration timeout) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withTimeouts(timeout, s.firstChunkTimeout(), s.idleTimeout(), s.overallTimeout());
+			return this;
+		}
+
+		public Builder firstChunkTimeout(Duration timeout) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withTimeouts(s.connectTimeout(), timeout, s.idleTimeout(), s.overallTimeout());
+			return this;
+		}
+
+		public Builder idleTimeout(Duration timeout) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), timeout, s.overallTimeout());
+			return this;
+		}
+
+		public Builder overallTimeout(Duration timeout) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), s.idleTimeout(), timeout);
+			return this;
+		}
+
+		/** Attempts in all, the first included; 1 disables retry. */
+		public Builder maxAttempts(int maxAttempts) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withRetry(maxAttempts, s.initialBackoff(), s.maxBackoff(), s.maxRetryAfter());
+			return this;
+		}
+
+		public Builder initialBackoff(Duration backoff) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withRetry(s.maxAttempts(), backoff, s.maxBackoff(), s.maxRetryAfter());
+			return this;
+		}
+
+		public Builder maxBackoff(Duration backoff) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withRetry(s.maxAttempts(), s.initialBackoff(), backoff, s.maxRetryAfter());
+			return this;
+		}
+
+		/** Longest wait a server may ask for with {@code Retry-After}; a longer one fails the call at once. */
+		public Builder maxRetryAfter(Duration maxRetryAfter) {
+			LlmClientSettings s = this.settings;
+			this.settings = s.withRetry(s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), maxRetryAfter);
+			return this;
+		}
+
+		/** Bound on one server-sent event, in bytes (default 4 MiB). */
+		public Builder maxEventBytes(int maxEventBytes) {
+			this.settings = this.settings.withMaxEventBytes(maxEventBytes);
+			return this;
+		}
+
+		/**
+		 * {@link RestClient.Builder} to build the HTTP client from (for instance Spring Boot's, so that its HTTP
+		 * client settings, SSL bundles and customizers apply). It is cloned, not modified. By default a builder over
+		 * the JDK {@code HttpClient} is used.
+		 */
+		public Builder restClient(RestClient.Builder restClient) {
+			this.restClient = Objects.requireNonNull(restClient, "restClient");
+			return this;
+		}
+
+		/** Name reported to the {@link LlmCallListener} (default {@code "default"}). */
+		public Builder clientName(String clientName) {
+			this.clientName = Objects.requireNonNull(clientName, "clientName");
+			return this;
+		}
+
+		/** Listener told about every call, for metrics and tracing. */
+		public Builder listener(LlmCallListener listener) {
+			this.listener = Objects.requireNonNull(listener, "listener");
+			return this;
+		}
+
+		public LlmStreamService build() {
+			LlmClientSettings built = this.settings.withHeaders(this.headers);
+			return new DefaultLlmStreamService(built, this.restClient, this.clientName, this.listener);
+		}
+
+	}
+
+}
