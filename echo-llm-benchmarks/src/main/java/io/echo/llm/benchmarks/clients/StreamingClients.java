@@ -1,0 +1,25 @@
+package io.echo.llm.benchmarks.clients;
+
+import java.util.List;
+
+/** The clients under test, by name. */
+public final class StreamingClients {
+
+	/** Every client, ours first. */
+	public static final List<String> NAMES = List.of("echo-llm", "openai-java", "spring-ai", "langchain4j");
+
+	private StreamingClients() {
+	}
+
+	/** Creates the named client pointed at {@code baseUrl} (for instance {@code http://127.0.0.1:1234/v1}). */
+	public static StreamingClient create(String name, String baseUrl) {
+		return switch (name) {
+			case "echo-llm" -> throw new UnsupportedOperationException("pending the core merge");
+			case "openai-java" -> new OpenAiJavaClient(baseUrl);
+			case "spring-ai" -> new SpringAiClient(baseUrl);
+			case "langchain4j" -> new LangChain4jClient(baseUrl);
+			default -> throw new IllegalArgumentException("Unknown client '" + name + "'; known: " + NAMES);
+		};
+	}
+
+}
