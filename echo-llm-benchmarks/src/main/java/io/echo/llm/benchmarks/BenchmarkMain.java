@@ -1,5 +1,6 @@
 package io.echo.llm.benchmarks;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +10,8 @@ import java.util.Map;
 import io.echo.llm.benchmarks.clients.StreamingClients;
 import io.echo.llm.benchmarks.loopback.LatencyBenchmark;
 import io.echo.llm.benchmarks.loopback.ThroughputBenchmark;
+import io.echo.llm.benchmarks.relay.RelayScaleBenchmark;
+import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Mode;
 
 /**
  * One entry point for every figure in {@code BENCHMARKS.md}; run from the repository root after
@@ -16,10 +19,13 @@ import io.echo.llm.benchmarks.loopback.ThroughputBenchmark;
  * java -jar echo-llm-benchmarks/target/benchmarks.jar throughput [--chunks 100000] [--warmups 2] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar latency [--chunks 1000] [--interval-ms 2]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode [JMH options, e.g. -prof gc]
+ * java -jar echo-llm-benchmarks/target/benchmarks.jar relay [--streams 500,1000,2000,5000] [--tokens 200]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
  */
 public final class BenchmarkMain {
+
+	private static final String SAMPLE_JAR = "echo-llm-sample-app/target/echo-llm-sample-app-0.1.0-SNAPSHOT.jar";
 
 	private BenchmarkMain() {
 	}
@@ -44,6 +50,14 @@ public final class BenchmarkMain {
 						Duration.ofMillis(options.integer("interval-ms", 2)).toNanos(), options.integer("warmups", 1),
 						options.integer("iterations", 5))
 					.run(options.clients());
+			}
+			case "relay" -> {
+				Options options = Options.parse(rest);
+				new RelayScaleBenchmark(Path.of(options.text("sample-jar", SAMPLE_JAR)), options.integer("tokens", 200),
+						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
+						Path.of(options.text("out", "echo-llm-benchmarks/target/relay-scale")))
+					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
+							Boolean.parseBoolean(options.text("floor", "true")));
 			}
 			default -> {
 				System.err.println("Unknown benchmark '" + args[0] + "'");
@@ -72,6 +86,25 @@ public final class BenchmarkMain {
 				values.put(args[i].substring(2), args[i + 1]);
 			}
 			return new Options(values);
+		}
+
+		String text(String name, String fallback) {
+			return this.values.getOrDefault(name, fallback);
+		}
+
+		List<Integer> integers(String name, String fallback) {
+			return Arrays.stream(text(name, fallback).split(",")).map(Integer::valueOf).toList();
+		}
+
+		List<Mode> modes() {
+			Path java17 = Path.of(text("java17", System.getProperty("java.home")));
+			Path java25 = Path.of(text("java25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+			return Arrays.stream(text("modes", "java17-platform,java25-virtual").split(",")).filter((name) -> !name.isBlank() && !name.equals("none")).map((name) -> switch (name) {
+				case "java17-platform" -> new Mode(name, java17, false);
+				case "java25-platform" -> new Mode(name, java25, false);
+				case "java25-virtual" -> new Mode(name, java25, true);
+				default -> throw new IllegalArgumentException("Unknown mode " + name);
+			}).toList();
 		}
 
 		int integer(String name, int fallback) {

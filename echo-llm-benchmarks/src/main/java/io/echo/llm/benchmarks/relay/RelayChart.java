@@ -1,0 +1,47 @@
+package io.echo.llm.benchmarks.relay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Writes the relay-scale figure: p99 added latency and heap after GC against concurrent streams, one line per mode. */
+final class RelayChart {
+
+	private RelayChart() {
+	}
+
+	static void write(List<RelayScaleBenchmark.Row> rows, Path png) throws IOException {
+		XYChart latency = chart("p99 added latency", "ms", rows, RelayScaleBenchmark.Row::p99Millis);
+		XYChart heap = chart("Heap after GC at peak", "MiB", rows, RelayScaleBenchmark.Row::heapMiB);
+		Files.createDirectories(png.toAbsolutePath().getParent());
+		BitmapEncoder.saveBitmap(List.of(latency, heap), 1, 2, png.toString(), BitmapFormat.PNG);
+	}
+
+	private static XYChart chart(String title, String unit, List<RelayScaleBenchmark.Row> rows,
+			ToDoubleFunction<RelayScaleBenchmark.Row> value) {
+		XYChart chart = new XYChartBuilder().width(640)
+			.height(420)
+			.title(title)
+			.xAxisTitle("concurrent streams")
+			.yAxisTitle(unit)
+			.build();
+		Map<String, List<RelayScaleBenchmark.Row>> byMode = new LinkedHashMap<>();
+		rows.forEach((row) -> byMode.computeIfAbsent(row.mode(), (mode) -> new java.util.ArrayList<>()).add(row));
+		byMode.forEach((mode, modeRows) -> chart
+			.addSeries(mode, modeRows.stream().mapToDouble(RelayScaleBenchmark.Row::streams).toArray(),
+					modeRows.stream().mapToDouble(value).toArray())
+			.setMarker(SeriesMarkers.CIRCLE));
+		return chart;
+	}
+
+}
