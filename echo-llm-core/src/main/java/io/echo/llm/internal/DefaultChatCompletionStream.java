@@ -193,7 +193,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex));
 		}
 		if (this.events.size() > queued) {
-			deadlines.eventArrived();
+			this.opened.exchange().eventArrived();
 		}
 	}
 

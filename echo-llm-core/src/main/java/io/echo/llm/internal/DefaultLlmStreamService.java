@@ -97,7 +97,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private ChatCompletionResponse readResponse(ChatTransport.Opened opened, CallTracker tracker) {
 		// The headers count as the first chunk; from here the idle and overall deadlines guard the body.
-		opened.deadlines().eventArrived();
+		opened.exchange().eventArrived();
 		byte[] body = readBody(opened, tracker);
 		JsonNode tree;
 		try {
