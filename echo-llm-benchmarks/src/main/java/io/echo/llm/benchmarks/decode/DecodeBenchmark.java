@@ -6,6 +6,7 @@ import io.echo.llm.benchmarks.Fixtures;
 import io.echo.llm.benchmarks.Fixtures.DecodeInput;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.internal.EngineDecoding;
 import io.echo.llm.sse.SseParser;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,16 +24,17 @@ import org.openjdk.jmh.infra.Blackhole;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Figure 1: decoding from memory, per chunk. {@code sseParserAndJackson} turns raw SSE bytes into
- * {@link ChatCompletionChunk} objects the way the engine does ({@link SseParser} then the shared {@link ChatJson}
- * mapper), fed whole or in 4 KiB, 64 B and 1 B pieces; {@code jacksonAlone} is the floor: the same mapper reading the
- * same JSON payloads already split out; {@code sseParserAlone} is the parser's own share. The input is the real
+ * Figure 1: decoding from memory, per chunk. {@code engineDecode} turns raw SSE bytes into {@link ChatCompletionChunk}
+ * objects exactly as the engine does ({@link SseParser}, then the engine's own event decoding), fed whole or in 4 KiB,
+ * 64 B and 1 B pieces; {@code jacksonAlone} is the floor: the shared {@link ChatJson} mapper reading the same JSON
+ * payloads already split out. {@code sseParserAndJackson} (the parser, then one {@code readValue} per event) and
+ * {@code sseParserAlone} show where the time goes. The input is the real
  * transcripts' JSON events, cycled to {@value #EVENTS} events (about 190 KiB).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
 public class DecodeBenchmark {
 
@@ -53,6 +55,14 @@ public class DecodeBenchmark {
 	public void sseParserAndJackson(Input input, Split split, Blackhole blackhole) {
 		SseParser parser = new SseParser(
 				(event) -> blackhole.consume(MAPPER.readValue(event.data(), ChatCompletionChunk.class)));
+		split.feed(parser, input.sse);
+		parser.finish();
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(EVENTS)
+	public void engineDecode(Input input, Split split, Blackhole blackhole) {
+		SseParser parser = new SseParser((event) -> blackhole.consume(EngineDecoding.decode(event)));
 		split.feed(parser, input.sse);
 		parser.finish();
 	}
