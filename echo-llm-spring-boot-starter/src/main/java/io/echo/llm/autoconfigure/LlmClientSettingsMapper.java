@@ -3,6 +3,7 @@ package io.echo.llm.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -208,10 +209,20 @@ final class LlmClientSettingsMapper {
 	private static void checkBackoff(Value<Duration> initial, Value<Duration> max) {
 		nonNegative(initial, "must not be negative");
 		nonNegative(max, "must not be negative");
-		if (max.value().compareTo(initial.value()) < 0) {
-			throw new InvalidEchoLlmPropertyException(max.key(), print(max.value()),
-					"must not be below " + initial.key() + " (" + print(initial.value()) + ")");
+		if (max.value().compareTo(initial.value()) >= 0) {
+			return;
 		}
+		// Blame the key the user set: a named client's own value over an inherited top-level one.
+		if (isNamedClientKey(initial.key()) && !isNamedClientKey(max.key())) {
+			throw new InvalidEchoLlmPropertyException(initial.key(), print(initial.value()),
+					"must not be above " + max.key() + " (" + print(max.value()) + ")");
+		}
+		throw new InvalidEchoLlmPropertyException(max.key(), print(max.value()),
+				"must not be below " + initial.key() + " (" + print(initial.value()) + ")");
+	}
+
+	private static boolean isNamedClientKey(String key) {
+		return key.startsWith(PREFIX + ".clients.");
 	}
 
 	private static int eventSize(Value<DataSize> size) {
@@ -223,8 +234,13 @@ final class LlmClientSettingsMapper {
 		return (int) bytes;
 	}
 
+	// In the unit the user most likely wrote: 8s rather than 8000ms.
 	private static String print(Duration duration) {
-		return DurationStyle.SIMPLE.print(duration);
+		DurationStyle style = DurationStyle.SIMPLE;
+		if (duration.toMillis() % 1000 == 0 && duration.toNanos() % 1_000_000 == 0) {
+			return style.print(duration, ChronoUnit.SECONDS);
+		}
+		return style.print(duration);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.echo.llm.web;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,55 +16,39 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a relay tells its client about a failure. The message is built here from the failure's type, status and code,
- * never copied from the exception: provider messages may echo parts of the prompt or a masked key.
+ * never copied from a provider: provider messages may echo parts of the prompt or a masked key.
  */
 record RelayError(int status, @Nullable String code, String message) {
 
+	private static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+
+	private static final List<Kind> KINDS = List.of(
+			new Kind(LlmStreamErrorException.class, "stream_error",
+					"The LLM provider reported an error during the stream"),
+			new Kind(LlmNetworkException.class, "network_error", "The LLM provider could not be reached"),
+			new Kind(LlmTruncatedStreamException.class, "truncated_stream",
+					"The LLM stream ended before it was complete"),
+			new Kind(LlmInvalidResponseException.class, "invalid_response",
+					"The LLM provider sent a response that could not be read"),
+			new Kind(LlmException.class, "llm_error", "The LLM call failed"));
+
 	static RelayError of(Throwable failure) {
 		if (!(failure instanceof LlmException ex)) {
-			return new RelayError(500, "internal_error", "The relay failed");
+			return INTERNAL;
 		}
-		String code = (ex.code() != null) ? ex.code() : defaultCode(ex);
-		return new RelayError(ex.status(), code, message(ex));
-	}
-
-	private static String defaultCode(LlmException ex) {
 		if (ex instanceof LlmTimeoutException timeout) {
-			return timeout.kind().name().toLowerCase(Locale.ROOT) + "_timeout";
+			// The core builds this message from the kind and the configured duration only.
+			return of(ex, timeout.kind().name().toLowerCase(Locale.ROOT) + "_timeout", timeout.getMessage());
 		}
-		if (ex instanceof LlmNetworkException) {
-			return "network_error";
-		}
-		if (ex instanceof LlmTruncatedStreamException) {
-			return "truncated_stream";
-		}
-		if (ex instanceof LlmInvalidResponseException) {
-			return "invalid_response";
-		}
-		return "llm_error";
-	}
-
-	private static String message(LlmException ex) {
 		if (ex instanceof LlmApiException) {
-			return "The LLM provider answered HTTP " + ex.status();
+			return of(ex, "api_error", "The LLM provider answered HTTP " + ex.status());
 		}
-		if (ex instanceof LlmTimeoutException timeout) {
-			// Built by the core from the kind and the configured duration only.
-			return timeout.getMessage();
-		}
-		if (ex instanceof LlmStreamErrorException) {
-			return "The LLM provider reported an error during the stream";
-		}
-		if (ex instanceof LlmNetworkException) {
-			return "The LLM provider could not be reached";
-		}
-		if (ex instanceof LlmTruncatedStreamException) {
-			return "The LLM stream ended before it was complete";
-		}
-		if (ex instanceof LlmInvalidResponseException) {
-			return "The LLM provider sent a response that could not be read";
-		}
-		return "The LLM call failed";
+		Kind kind = KINDS.stream().filter((candidate) -> candidate.type().isInstance(ex)).findFirst().orElseThrow();
+		return of(ex, kind.code(), kind.message());
+	}
+
+	private static RelayError of(LlmException ex, String defaultCode, String message) {
+		return new RelayError(ex.status(), (ex.code() != null) ? ex.code() : defaultCode, message);
 	}
 
 	Map<String, Object> toMap() {
@@ -72,6 +57,10 @@ record RelayError(int status, @Nullable String code, String message) {
 		map.put("code", this.code);
 		map.put("message", this.message);
 		return map;
+	}
+
+	/** A type of failure, the code it gets when the provider gave none, and what to tell the client. */
+	private record Kind(Class<? extends LlmException> type, String code, String message) {
 	}
 
 }
