@@ -14,7 +14,7 @@ public final class StreamingClients {
 	/** Creates the named client pointed at {@code baseUrl} (for instance {@code http://127.0.0.1:1234/v1}). */
 	public static StreamingClient create(String name, String baseUrl) {
 		return switch (name) {
-			case "echo-llm" -> throw new UnsupportedOperationException("pending the core merge");
+			case "echo-llm" -> new EchoLlmClient(baseUrl);
 			case "openai-java" -> new OpenAiJavaClient(baseUrl);
 			case "spring-ai" -> new SpringAiClient(baseUrl);
 			case "langchain4j" -> new LangChain4jClient(baseUrl);

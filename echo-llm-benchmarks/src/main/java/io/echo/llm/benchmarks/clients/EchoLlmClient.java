@@ -1,0 +1,62 @@
+package io.echo.llm.benchmarks.clients;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.echo.llm.ChatCompletionStream;
+import io.echo.llm.LlmStreamService;
+import io.echo.llm.chat.ChatCompletionAccumulator;
+import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.chat.ChatMessage;
+import io.echo.llm.chat.Choice;
+
+/** echo-llm's {@link LlmStreamService} (RestClient over the JDK {@code HttpClient}), with its accumulator. */
+final class EchoLlmClient implements StreamingClient {
+
+	private final LlmStreamService service;
+
+	private final ChatCompletionRequest request = ChatCompletionRequest.builder()
+		.model("bench")
+		.messages(List.of(ChatMessage.user("hi")))
+		.build();
+
+	EchoLlmClient(String baseUrl) {
+		this.service = LlmStreamService.builder()
+			.baseUrl(baseUrl)
+			.apiKey("bench")
+			.maxAttempts(1)
+			.idleTimeout(Duration.ofSeconds(60))
+			.build();
+	}
+
+	@Override
+	public String name() {
+		return "echo-llm";
+	}
+
+	@Override
+	public Completion stream(ContentListener listener) {
+		ChatCompletionAccumulator accumulator = new ChatCompletionAccumulator();
+		long deltas = 0;
+		try (ChatCompletionStream stream = this.service.stream(this.request)) {
+			for (ChatCompletionChunk chunk : stream) {
+				accumulator.add(chunk);
+				String text = chunk.text();
+				if (!text.isEmpty()) {
+					deltas++;
+					listener.onContent(text);
+				}
+			}
+		}
+		Choice choice = accumulator.result().choices().get(0);
+		String content = (choice.message() != null) ? choice.message().text() : "";
+		return new Completion(content, deltas, String.valueOf(choice.finishReason()));
+	}
+
+	@Override
+	public void close() {
+		// The service's HTTP client is released with it.
+	}
+
+}
