@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.echo.llm.benchmarks.clients.StreamingClients;
+import io.echo.llm.benchmarks.decode.DecodeCpuTime;
 import io.echo.llm.benchmarks.loopback.LatencyBenchmark;
 import io.echo.llm.benchmarks.loopback.ThroughputBenchmark;
 import io.echo.llm.benchmarks.relay.RelayScaleBenchmark;
@@ -19,6 +20,7 @@ import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Mode;
  * java -jar echo-llm-benchmarks/target/benchmarks.jar throughput [--chunks 100000] [--warmups 2] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar latency [--chunks 1000] [--interval-ms 2]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode [JMH options, e.g. -prof gc]
+ * java -jar echo-llm-benchmarks/target/benchmarks.jar decode-cpu [--trial-ms 300] [--warmups 3] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar relay [--streams 500,1000,2000,5000] [--tokens 200]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
@@ -38,6 +40,12 @@ public final class BenchmarkMain {
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
 		switch (args[0]) {
 			case "decode" -> org.openjdk.jmh.Main.main(withInclude(rest, "DecodeBenchmark"));
+			case "decode-cpu" -> {
+				Options options = Options.parse(rest);
+				new DecodeCpuTime(Duration.ofMillis(options.integer("trial-ms", 300)).toNanos(),
+						options.integer("warmups", 3), options.integer("iterations", 5))
+					.run();
+			}
 			case "throughput" -> {
 				Options options = Options.parse(rest);
 				new ThroughputBenchmark(options.integer("chunks", 100_000), options.integer("warmups", 2),
