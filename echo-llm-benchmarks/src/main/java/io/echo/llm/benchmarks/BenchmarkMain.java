@@ -29,6 +29,8 @@ public final class BenchmarkMain {
 
 	private static final String SAMPLE_JAR = "echo-llm-sample-app/target/echo-llm-sample-app-0.1.0-SNAPSHOT.jar";
 
+	private static final String RELAY_OUT = "echo-llm-benchmarks/target/relay-scale";
+
 	private BenchmarkMain() {
 	}
 
@@ -63,7 +65,7 @@ public final class BenchmarkMain {
 				Options options = Options.parse(rest);
 				new RelayScaleBenchmark(Path.of(options.text("sample-jar", SAMPLE_JAR)), options.integer("tokens", 200),
 						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
-						Path.of(options.text("out", "echo-llm-benchmarks/target/relay-scale")))
+						Path.of(options.text("out", RELAY_OUT)))
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}
@@ -107,10 +109,11 @@ public final class BenchmarkMain {
 		List<Mode> modes() {
 			Path java17 = Path.of(text("java17", System.getProperty("java.home")));
 			Path java25 = Path.of(text("java25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+			Path jfr = Boolean.parseBoolean(text("jfr", "false")) ? Path.of(text("out", RELAY_OUT)).toAbsolutePath() : null;
 			return Arrays.stream(text("modes", "java17-platform,java25-virtual").split(",")).filter((name) -> !name.isBlank() && !name.equals("none")).map((name) -> switch (name) {
-				case "java17-platform" -> new Mode(name, java17, false);
-				case "java25-platform" -> new Mode(name, java25, false);
-				case "java25-virtual" -> new Mode(name, java25, true);
+				case "java17-platform" -> new Mode(name, java17, false, jfr);
+				case "java25-platform" -> new Mode(name, java25, false, jfr);
+				case "java25-virtual" -> new Mode(name, java25, true, jfr);
 				default -> throw new IllegalArgumentException("Unknown mode " + name);
 			}).toList();
 		}

@@ -84,6 +84,11 @@ final class RelayProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	/** CPU time the app's process has used so far, all threads together, in nanoseconds. */
+	long cpuNanos() {
+		return this.process.toHandle().info().totalCpuDuration().orElseThrow().toNanos();
+	}
+
 	/** Live threads of the app, from its performance counters. */
 	int liveThreads() throws IOException, InterruptedException {
 		return Integer.parseInt(find(LIVE_THREADS, jcmd("PerfCounter.print")));

@@ -102,6 +102,7 @@ public final class RelayScaleBenchmark {
 				this.ramp.plus(streamTime).plusSeconds(60));
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
+			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
 			// Peak: every stream opened, a second of steady state, and well before the first ones end.
 			Thread.sleep(this.ramp.plusSeconds(1).toMillis());
@@ -112,11 +113,13 @@ public final class RelayScaleBenchmark {
 			int activeAtPeak = driver.active();
 			LoadDriver.Result result = running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(),
 					TimeUnit.SECONDS);
+			long cpu = (relay != null) ? relay.cpuNanos() - cpuBefore : 0;
 			long margin = TimeUnit.MILLISECONDS.toNanos(100);
 			long[] delays = result.samples().delaysOutside(gcStart - margin, gcEnd + margin);
 			return new Row(mode, streams, activeAtPeak, Summary.quantile(delays, 0.5) / 1e6,
 					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
-					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size());
+					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
+					cpu / 1e3 / Math.max(1, result.samples().size()));
 		}
 		finally {
 			executor.shutdownNow();
@@ -126,12 +129,13 @@ public final class RelayScaleBenchmark {
 	private void print(List<Row> rows) {
 		System.out.printf(Locale.ROOT, "%n### Relay scale, %d tokens per stream at 20 tokens/s%n%n", this.tokens);
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
-				+ "| errors | complete streams |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+				+ "| errors | complete streams | relay CPU µs per token | streams per core at that cost |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
 		rows.forEach((row) -> System.out.printf(Locale.ROOT,
-				"| %s | %,d | %,d | %.2f | %.2f | %.1f | %.0f | %,d | %d%s | %,d of %,d |%n", row.mode(), row.streams(),
-				row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(), row.heapMiB(), row.liveThreads(),
-				row.errors(), (row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams()));
+				"| %s | %,d | %,d | %.2f | %.2f | %.1f | %.0f | %,d | %d%s | %,d of %,d | %.1f | %,.0f |%n", row.mode(),
+				row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(), row.heapMiB(),
+				row.liveThreads(), row.errors(), (row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(),
+				row.streams(), row.cpuMicrosPerToken(), row.streamsPerCore()));
 	}
 
 	/**
@@ -139,11 +143,16 @@ public final class RelayScaleBenchmark {
 	 * @param name short name for tables
 	 * @param javaHome the JDK
 	 * @param virtualThreads whether to set {@code spring.threads.virtual.enabled=true}
+	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
 	 */
-	public record Mode(String name, Path javaHome, boolean virtualThreads) {
+	public record Mode(String name, Path javaHome, boolean virtualThreads, @Nullable Path jfr) {
 
 		List<String> jvmArgs() {
-			return List.of("-XX:+UseG1GC", "-Xss512k");
+			List<String> args = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xss512k"));
+			if (this.jfr != null) {
+				args.add("-XX:StartFlightRecording=filename=" + this.jfr.resolve(this.name + ".jfr") + ",settings=profile");
+			}
+			return args;
 		}
 
 		List<String> appArgs(String upstream, int maxStreams) {
@@ -169,7 +178,13 @@ public final class RelayScaleBenchmark {
 
 	/** One level of one mode. */
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
-			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived) {
+			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
+			double cpuMicrosPerToken) {
+
+		/** Streams of 20 tokens per second that one core could relay at this CPU cost per token. */
+		double streamsPerCore() {
+			return (this.cpuMicrosPerToken > 0) ? 1e6 / (this.cpuMicrosPerToken * 20) : 0;
+		}
 
 	}
 
