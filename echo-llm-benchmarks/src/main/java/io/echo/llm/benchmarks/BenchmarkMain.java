@@ -109,13 +109,17 @@ public final class BenchmarkMain {
 		List<Mode> modes() {
 			Path java17 = Path.of(text("java17", System.getProperty("java.home")));
 			Path java25 = Path.of(text("java25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-			Path jfr = Boolean.parseBoolean(text("jfr", "false")) ? Path.of(text("out", RELAY_OUT)).toAbsolutePath() : null;
-			return Arrays.stream(text("modes", "java17-platform,java25-virtual").split(",")).filter((name) -> !name.isBlank() && !name.equals("none")).map((name) -> switch (name) {
-				case "java17-platform" -> new Mode(name, java17, false, jfr);
-				case "java25-platform" -> new Mode(name, java25, false, jfr);
-				case "java25-virtual" -> new Mode(name, java25, true, jfr);
-				default -> throw new IllegalArgumentException("Unknown mode " + name);
-			}).toList();
+			Path jfr = Boolean.parseBoolean(text("jfr", "false")) ? Path.of(text("out", RELAY_OUT)).toAbsolutePath()
+					: null;
+			return Arrays.stream(text("modes", "java17-platform,java25-virtual").split(","))
+				.filter((name) -> !name.isBlank() && !name.equals("none"))
+				.map((name) -> switch (name) {
+					case "java17-platform" -> new Mode(name, java17, false, jfr);
+					case "java25-platform" -> new Mode(name, java25, false, jfr);
+					case "java25-virtual" -> new Mode(name, java25, true, jfr);
+					default -> throw new IllegalArgumentException("Unknown mode " + name);
+				})
+				.toList();
 		}
 
 		int integer(String name, int fallback) {

@@ -10,6 +10,9 @@ import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatMessage;
 import io.echo.llm.chat.Choice;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
 
 /** echo-llm's {@link LlmStreamService} (RestClient over the JDK {@code HttpClient}), with its accumulator. */
 final class EchoLlmClient implements StreamingClient {
@@ -21,18 +24,29 @@ final class EchoLlmClient implements StreamingClient {
 		.messages(List.of(ChatMessage.user("hi")))
 		.build();
 
-	EchoLlmClient(String baseUrl) {
-		this.service = LlmStreamService.builder()
+	private final String name;
+
+	/**
+	 * @param baseUrl the server
+	 * @param requestFactory the HTTP client under RestClient, or {@code null} for the engine's default (the JDK
+	 * {@code HttpClient}); an experiment, not a supported setting
+	 */
+	EchoLlmClient(String baseUrl, @Nullable ClientHttpRequestFactory requestFactory) {
+		LlmStreamService.Builder builder = LlmStreamService.builder()
 			.baseUrl(baseUrl)
 			.apiKey("bench")
 			.maxAttempts(1)
-			.idleTimeout(Duration.ofSeconds(60))
-			.build();
+			.idleTimeout(Duration.ofSeconds(60));
+		if (requestFactory != null) {
+			builder.restClient(RestClient.builder().requestFactory(requestFactory));
+		}
+		this.service = builder.build();
+		this.name = (requestFactory != null) ? "echo-llm/" + requestFactory.getClass().getSimpleName() : "echo-llm";
 	}
 
 	@Override
 	public String name() {
-		return "echo-llm";
+		return this.name;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.echo.llm.benchmarks.loopback;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -239,7 +240,7 @@ public final class LoopbackSseServer implements AutoCloseable {
 
 		/** Frames {@code body} as HTTP chunks of at most {@code chunkSize} bytes. */
 		public static byte[] frame(byte[] body, int chunkSize) {
-			java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream(body.length + body.length / 100 + 64);
+			ByteArrayOutputStream framed = new ByteArrayOutputStream(body.length + body.length / 100 + 64);
 			for (int offset = 0; offset < body.length; offset += chunkSize) {
 				framed.writeBytes(frame(body, offset, Math.min(chunkSize, body.length - offset)));
 			}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.echo.llm.benchmarks.Fixtures;
 import io.echo.llm.benchmarks.clients.StreamingClient;
 import io.echo.llm.benchmarks.clients.StreamingClient.Completion;
@@ -22,8 +23,7 @@ import io.echo.llm.benchmarks.stats.Summary;
  */
 public final class ThroughputBenchmark {
 
-	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
-		.getOperatingSystemMXBean();
+	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
 	private final int chunks;
 

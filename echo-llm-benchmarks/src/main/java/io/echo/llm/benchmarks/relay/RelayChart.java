@@ -3,6 +3,7 @@ package io.echo.llm.benchmarks.relay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,13 @@ final class RelayChart {
 	private RelayChart() {
 	}
 
-	static void write(List<RelayScaleBenchmark.Row> rows, Path png) throws IOException {
-		XYChart latency = chart("p99 added latency", "ms", rows, RelayScaleBenchmark.Row::p99Millis);
+	/** The floor rows (no relay) appear on the latency chart only: they have no app heap. */
+	static void write(List<RelayScaleBenchmark.Row> floor, List<RelayScaleBenchmark.Row> rows, Path png)
+			throws IOException {
+		List<RelayScaleBenchmark.Row> withFloor = new ArrayList<>(floor);
+		withFloor.addAll(rows);
+		XYChart latency = chart("p99 added latency (log scale)", "ms", withFloor, RelayScaleBenchmark.Row::p99Millis);
+		latency.getStyler().setYAxisLogarithmic(true);
 		XYChart heap = chart("Heap after GC at peak", "MiB", rows, RelayScaleBenchmark.Row::heapMiB);
 		Files.createDirectories(png.toAbsolutePath().getParent());
 		BitmapEncoder.saveBitmap(List.of(latency, heap), 1, 2, png.toString(), BitmapFormat.PNG);
@@ -36,7 +42,7 @@ final class RelayChart {
 			.yAxisTitle(unit)
 			.build();
 		Map<String, List<RelayScaleBenchmark.Row>> byMode = new LinkedHashMap<>();
-		rows.forEach((row) -> byMode.computeIfAbsent(row.mode(), (mode) -> new java.util.ArrayList<>()).add(row));
+		rows.forEach((row) -> byMode.computeIfAbsent(row.mode(), (mode) -> new ArrayList<>()).add(row));
 		byMode.forEach((mode, modeRows) -> chart
 			.addSeries(mode, modeRows.stream().mapToDouble(RelayScaleBenchmark.Row::streams).toArray(),
 					modeRows.stream().mapToDouble(value).toArray())

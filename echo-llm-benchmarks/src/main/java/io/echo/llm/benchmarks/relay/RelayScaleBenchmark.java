@@ -60,7 +60,7 @@ public final class RelayScaleBenchmark {
 		print(all);
 		if (!rows.isEmpty()) {
 			Path png = this.outputDir.resolve("relay-scale.png");
-			RelayChart.write(rows, png);
+			RelayChart.write(floorRows, rows, png);
 			System.err.println("chart: " + png);
 		}
 	}
