@@ -72,6 +72,16 @@ class ChatMessageTests {
 	}
 
 	@Test
+	void contentIsReadAndWrittenAsAStringOrAnArray() {
+		MessageContent text = ChatJson.mapper().readValue(json("'hi'"), MessageContent.class);
+		MessageContent parts = ChatJson.mapper().readValue(json("[{'type':'text','text':'hi'}]"), MessageContent.class);
+		assertThat(text).isEqualTo(MessageContent.of("hi"));
+		assertThat(parts).isEqualTo(MessageContent.of(List.of(ContentPart.text("hi"))));
+		assertThat(written(text)).isEqualTo(tree("'hi'"));
+		assertThat(written(parts)).isEqualTo(tree("[{'type':'text','text':'hi'}]"));
+	}
+
+	@Test
 	void listOfMessagesIsReadThroughTheMapper() {
 		List<ChatMessage> messages = ChatJson.mapper()
 			.readValue(json("[{'role':'user','content':'a'},{'role':'assistant','content':'b'}]"),
