@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.chat.ChatCompletionChunk;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,16 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Streaming over a byte-exact loopback server: framing, ends, cancel and the server's view of the connection. */
 @Timeout(20)
-class LlmStreamServiceStreamingTests {
-
-	private RawHttpServer server;
-
-	@AfterEach
-	void stopServer() throws Exception {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+class LlmStreamServiceStreamingTests extends RawServerSupport {
 
 	@Test
 	void streamsChunksUntilDone() throws Exception {

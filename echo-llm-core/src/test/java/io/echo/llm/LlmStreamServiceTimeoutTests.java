@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.LlmTimeoutException.Kind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,18 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Each timeout fires on the server behaviour it exists for, closes the connection and names its kind. */
 @Timeout(20)
-class LlmStreamServiceTimeoutTests {
+class LlmStreamServiceTimeoutTests extends RawServerSupport {
 
 	private static final Duration SHORT = Duration.ofMillis(300);
-
-	private RawHttpServer server;
-
-	@AfterEach
-	void stopServer() throws Exception {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
 
 	@Test
 	void firstChunkTimeoutFiresWhenHeadersArriveAndThenNothing() throws Exception {
