@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,29 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 				.withMessageContaining("after 1 chunks");
 		}
 		assertThat(this.server.connections()).isEqualTo(1);
+	}
+
+	@Test
+	void cancelDuringARetryEndsTheIterationQuietly() throws Exception {
+		AtomicInteger connection = new AtomicInteger();
+		CountDownLatch retrying = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			if (connection.incrementAndGet() == 1) {
+				exchange.sseHeaders();
+			}
+			else {
+				retrying.countDown();
+			}
+			exchange.awaitClientClose();
+		});
+		ChatCompletionStream stream = client(this.server.baseUrl()).firstChunkTimeout(Duration.ofMillis(200))
+			.build()
+			.stream(hello());
+		CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> ids(stream));
+		assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+		stream.cancel();
+		assertThat(reader.get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
 	}
 
 }
