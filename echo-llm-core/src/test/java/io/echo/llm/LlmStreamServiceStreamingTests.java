@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,43 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
 		stream.cancel();
 		assertThat(reader.get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void eventLargerThanMaxEventBytesFailsAfterDeliveringWhatCameBefore() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk(chunkEvent("c2", "x".repeat(500)))
+			.endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).maxEventBytes(300).build().stream(hello())) {
+			assertThatExceptionOfType(LlmInvalidResponseException.class).isThrownBy(() -> ids(stream, seen))
+				.withMessageContaining("300 bytes");
+		}
+		assertThat(seen).containsExactly("c1");
+	}
+
+	@Test
+	void jsonErrorInsteadOfAnEventStreamFailsWithTheProviderMessage() throws Exception {
+		String body = "{\"error\":{\"message\":\"Model is loading\",\"code\":\"model_loading\"}}";
+		this.server = new RawHttpServer((exchange) -> exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + body.length() + "\r\n\r\n" + body));
+		assertThatExceptionOfType(LlmApiException.class)
+			.isThrownBy(() -> client(this.server.baseUrl()).build().stream(hello()))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("model_loading"));
+	}
+
+	@Test
+	void closingTheJavaStreamClosesTheConnection() throws Exception {
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi")).chunk(chunkEvent("c2", "there"));
+			exchange.awaitClientClose();
+		});
+		LlmStreamService llm = client(this.server.baseUrl()).build();
+		try (Stream<ChatCompletionChunk> chunks = llm.stream(hello()).stream()) {
+			assertThat(chunks.findFirst()).hasValueSatisfying((chunk) -> assertThat(chunk.id()).isEqualTo("c1"));
+		}
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
 	}
 
