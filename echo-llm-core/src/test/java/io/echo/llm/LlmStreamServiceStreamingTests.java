@@ -49,6 +49,7 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		assertThat(request).startsWith("POST /v1/chat/completions HTTP/1.1")
 			.containsIgnoringCase("authorization: Bearer sk-test-secret")
 			.containsIgnoringCase("accept: text/event-stream")
+			.doesNotContainIgnoringCase("accept-encoding")
 			.contains("\"stream\":true")
 			.contains("\"model\":\"test-model\"");
 	}
