@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.echo.llm.chat.ChatCompletionChunk;
@@ -78,13 +79,12 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		Iterator<ChatCompletionChunk> iterator = stream.iterator();
 		assertThat(iterator.next().id()).isEqualTo("c1");
 		assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
-		CountDownLatch reading = new CountDownLatch(1);
+		AtomicReference<Thread> readerThread = new AtomicReference<>();
 		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> {
-			reading.countDown();
+			readerThread.set(Thread.currentThread());
 			return iterator.hasNext();
 		});
-		assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
-		// The reader may not have reached the socket read yet: cancel must end the iteration either way.
+		awaitBlocked(readerThread);
 		stream.cancel();
 		assertThat(reader.get(5, TimeUnit.SECONDS)).isFalse();
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
@@ -250,6 +250,20 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 			assertThat(chunks.findFirst()).hasValueSatisfying((chunk) -> assertThat(chunk.id()).isEqualTo("c1"));
 		}
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/** Waits (bounded) until the reader thread parks inside the body read. */
+	private static void awaitBlocked(AtomicReference<Thread> reader) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			Thread thread = reader.get();
+			if (thread != null && (thread.getState() == Thread.State.WAITING
+					|| thread.getState() == Thread.State.TIMED_WAITING)) {
+				return;
+			}
+			Thread.sleep(1);
+		}
+		throw new AssertionError("The reader never blocked in a read");
 	}
 
 }
