@@ -45,6 +45,14 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private final LlmCallListener listener;
 
+	/**
+	 * Creates the service; use {@link LlmStreamService#builder()} instead.
+	 * @param settings endpoint, key, timeouts and retry settings
+	 * @param restClient builder to clone for the HTTP client, or {@code null} for one over the JDK
+	 * {@code HttpClient}
+	 * @param clientName name reported to the listener
+	 * @param listener told about every call
+	 */
 	public DefaultLlmStreamService(LlmClientSettings settings, RestClient.@Nullable Builder restClient,
 			String clientName, LlmCallListener listener) {
 		this(settings, restClient, clientName, listener, TimeoutWatchdog.shared());
