@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import io.echo.llm.LlmClients;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Disabled;
@@ -153,6 +154,17 @@ class LlmSseRelayIntegrationTests {
 		var headers = upstream.requestHeaders().get(upstream.requestHeaders().size() - 1);
 		assertThat(headers.getFirst("X-Customized")).isEqualTo("by-a-RestClientCustomizer");
 		assertThat(headers.getFirst("Authorization")).isEqualTo("Bearer sk-relay-test-top-secret");
+	}
+
+	@Test
+	void callsAreObservedThroughBootsRegistries(@Autowired MeterRegistry meters) throws Exception {
+		post("/chat?format=BROWSER", "rate-limit");
+		assertThat(meters.get("echo.llm.client.operation")
+			.tag("echo.llm.client", "default")
+			.tag("echo.llm.model", "relay-model")
+			.tag("outcome", "api_error")
+			.timer()
+			.count()).isPositive();
 	}
 
 	@Test
