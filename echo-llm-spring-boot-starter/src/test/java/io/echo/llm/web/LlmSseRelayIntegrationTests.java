@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.echo.llm.LlmClients;
+import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -117,6 +119,7 @@ class LlmSseRelayIntegrationTests {
 
 	@Test
 	void clientGoneClosesTheUpstreamWithinOneSecond() throws Exception {
+		upstream.resetClosed();
 		HttpRequest request = request("/chat?format=BROWSER", "endless");
 		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
 		try (BufferedReader reader = new BufferedReader(
@@ -126,6 +129,20 @@ class LlmSseRelayIntegrationTests {
 		}
 		// Closing the body stream closed the connection (JDK HttpClient on HTTP/1.1).
 		assertThat(upstream.closed().await(1, TimeUnit.SECONDS)).as("upstream saw the close within 1 s").isTrue();
+	}
+
+	@Test
+	void emitterTimeoutClosesTheUpstreamWithinOneSecond() throws Exception {
+		upstream.resetClosed();
+		HttpRequest request = request("/chat-with-timeout?format=BROWSER", "stall");
+		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			assertThat(reader.readLine()).isEqualTo("event: token");
+			assertThat(reader.readLine()).isEqualTo("data: {\"text\":\"first\"}");
+			// The relay's emitter times out after 300 ms; from then the upstream has 1 s to see the close.
+			assertThat(upstream.closed().await(1300, TimeUnit.MILLISECONDS)).as("upstream saw the close").isTrue();
+		}
 	}
 
 	@Test
@@ -238,8 +255,10 @@ class LlmSseRelayIntegrationTests {
 		}
 
 		@Bean
-		ChatController chatController(LlmSseRelay relay, LlmClients clients) {
-			return new ChatController(relay, clients);
+		ChatController chatController(LlmSseRelay relay, LlmClients clients, LlmStreamService service,
+				AsyncTaskExecutor applicationTaskExecutor) {
+			LlmSseRelay shortRelay = new LlmSseRelay(service, applicationTaskExecutor, Duration.ofMillis(300));
+			return new ChatController(relay, shortRelay, clients);
 		}
 
 	}
@@ -249,11 +268,19 @@ class LlmSseRelayIntegrationTests {
 
 		private final LlmSseRelay relay;
 
+		private final LlmSseRelay shortRelay;
+
 		private final LlmClients clients;
 
-		ChatController(LlmSseRelay relay, LlmClients clients) {
+		ChatController(LlmSseRelay relay, LlmSseRelay shortRelay, LlmClients clients) {
 			this.relay = relay;
+			this.shortRelay = shortRelay;
 			this.clients = clients;
+		}
+
+		@PostMapping(path = "/chat-with-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		SseEmitter chatWithTimeout(@RequestBody String request, @RequestParam RelayFormat format) {
+			return this.shortRelay.relay(parse(request), format);
 		}
 
 		@PostMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
