@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -146,6 +149,17 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
+	void emitterTimeoutStopsACallWaitingToRetry(@Autowired RecordingListener calls) throws Exception {
+		int requestsBefore = upstream.requestBodies().size();
+		HttpRequest request = request("/chat-with-timeout?format=BROWSER&client=patient", "retry-later");
+		this.http.send(request, BodyHandlers.discarding());
+		// The server asked to wait 5 s before the second attempt; the emitter timed out after 300 ms and the relay
+		// interrupted the back-off. (The engine cannot tell that interrupt from a failure, so it may say ERROR.)
+		assertThat(calls.awaitEnd("patient", Duration.ofMillis(1300))).isIn("patient:CANCELLED", "patient:ERROR");
+		assertThat(upstream.requestBodies()).as("no second attempt").hasSize(requestsBefore + 1);
+	}
+
+	@Test
 	void namedClientIsRelayedWithItsOwnSettings() throws Exception {
 		List<RelayEvent> events = post("/clients/second/chat?format=BROWSER", "script");
 		assertThat(events).last().isEqualTo(new RelayEvent("done", "{\"finish_reason\":\"tool_calls\"}"));
@@ -250,6 +264,11 @@ class LlmSseRelayIntegrationTests {
 	static class RelayApplication {
 
 		@Bean
+		RecordingListener recordingListener() {
+			return new RecordingListener();
+		}
+
+		@Bean
 		RestClientCustomizer markingCustomizer() {
 			return (builder) -> builder.defaultHeader("X-Customized", "by-a-RestClientCustomizer");
 		}
@@ -259,6 +278,29 @@ class LlmSseRelayIntegrationTests {
 				AsyncTaskExecutor applicationTaskExecutor) {
 			LlmSseRelay shortRelay = new LlmSseRelay(service, applicationTaskExecutor, Duration.ofMillis(300));
 			return new ChatController(relay, shortRelay, clients);
+		}
+
+	}
+
+	/** Records how each call ended, as {@code client:OUTCOME}. */
+	static class RecordingListener implements LlmCallListener {
+
+		private final BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+
+		/** Waits for the end of a call of the given client, skipping the ends of other tests' calls. */
+		@Nullable String awaitEnd(String client, Duration timeout) throws InterruptedException {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			String end;
+			do {
+				end = this.ends.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			}
+			while (end != null && !end.startsWith(client + ":"));
+			return end;
+		}
+
+		@Override
+		public Call start(CallInfo info) {
+			return (outcome, error) -> this.ends.add(info.clientName() + ":" + outcome);
 		}
 
 	}
@@ -279,8 +321,10 @@ class LlmSseRelayIntegrationTests {
 		}
 
 		@PostMapping(path = "/chat-with-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-		SseEmitter chatWithTimeout(@RequestBody String request, @RequestParam RelayFormat format) {
-			return this.shortRelay.relay(parse(request), format);
+		SseEmitter chatWithTimeout(@RequestBody String request, @RequestParam RelayFormat format,
+				@RequestParam(defaultValue = "") String client) {
+			return client.isEmpty() ? this.shortRelay.relay(parse(request), format)
+					: this.shortRelay.relay(this.clients.get(client), parse(request), format);
 		}
 
 		@PostMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
  * prompt: {@code script} streams {@link #SCRIPT} then {@code [DONE]}; {@code endless} streams a token every 20 ms
  * until the connection is closed, and counts down {@link #closed()}; {@code stall} sends one token, then only SSE
  * comments (which the client does not pass on) until the connection is closed, and counts down {@link #closed()};
- * {@code rate-limit} answers HTTP 429.
+ * {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5}.
  */
 final class SseUpstream implements AutoCloseable {
 
@@ -93,6 +93,11 @@ final class SseUpstream implements AutoCloseable {
 				exchange.getResponseHeaders().set("Content-Type", "application/json");
 				exchange.sendResponseHeaders(429, error.length);
 				exchange.getResponseBody().write(error);
+				return;
+			}
+			if (body.contains("retry-later")) {
+				exchange.getResponseHeaders().set("Retry-After", "5");
+				exchange.sendResponseHeaders(503, -1);
 				return;
 			}
 			exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
