@@ -114,6 +114,14 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
+	void errorAfterTokensKeepsTheTokensThenEndsWithTheErrorEvent() throws Exception {
+		List<RelayEvent> events = post("/chat?format=BROWSER", "fail-midway");
+		assertThat(events).containsExactly(new RelayEvent("token", "{\"text\":\"Hel\"}"),
+				new RelayEvent("token", "{\"text\":\"lo\"}"), new RelayEvent("error", "{\"status\":0,"
+						+ "\"code\":\"overloaded\",\"message\":\"The LLM provider reported an error during the stream\"}"));
+	}
+
+	@Test
 	void providerErrorInOpenAiFormatIsAnErrorObjectTheSdksRaise() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "rate-limit");
 		assertThat(events).containsExactly(new RelayEvent("error", "{\"error\":{\"status\":429,"

@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
  * prompt: {@code script} streams {@link #SCRIPT} then {@code [DONE]}; {@code endless} streams a token every 20 ms
  * until the connection is closed, and counts down {@link #closed()}; {@code stall} sends one token, then only SSE
  * comments (which the client does not pass on) until the connection is closed, and counts down {@link #closed()};
- * {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5}.
+ * {@code fail-midway} streams two tokens then an error object; {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5}.
  */
 final class SseUpstream implements AutoCloseable {
 
@@ -105,6 +105,13 @@ final class SseUpstream implements AutoCloseable {
 			OutputStream out = exchange.getResponseBody();
 			if (body.contains("endless")) {
 				streamUntilClosed(out, (i) -> "data: " + chunk("{\"content\":\"t" + i + " \"}", null));
+				return;
+			}
+			if (body.contains("fail-midway")) {
+				event(out, chunk("{\"content\":\"Hel\"}", null));
+				event(out, chunk("{\"content\":\"lo\"}", null));
+				event(out, "{\"error\":{\"message\":\"Overloaded, key " + ECHOED_SECRET
+						+ "\",\"type\":\"server_error\",\"code\":\"overloaded\"}}");
 				return;
 			}
 			if (body.contains("stall")) {
