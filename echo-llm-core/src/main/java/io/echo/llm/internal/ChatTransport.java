@@ -66,13 +66,18 @@ final class ChatTransport {
 	}
 
 	private static JdkClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
-		HttpClient.Builder client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL);
+		// Redirects stay off (the JDK default): following one could carry the API key to another host.
+		HttpClient.Builder client = HttpClient.newBuilder();
 		if (isPositive(settings.connectTimeout())) {
 			client.connectTimeout(settings.connectTimeout());
 		}
 		// No read timeout on the factory: it is a whole-exchange timer that would cut long streams. The
 		// watchdog enforces first-chunk, idle and overall deadlines instead.
-		return new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		// Without Accept-Encoding, servers send the stream as is: Spring's gzip wrapper blocks for the first body
+		// byte while it looks for a body, and an inflater adds a buffer between the socket and the caller.
+		factory.enableCompression(false);
+		return factory;
 	}
 
 	static boolean isPositive(Duration duration) {
@@ -95,6 +100,7 @@ final class ChatTransport {
 		Exchange exchange = new Exchange();
 		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
 		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
+		retry.attemptStarted(exchange);
 		try {
 			HeaderWait headerWait = exchange.headerWait();
 			headerWait.enter();
@@ -178,6 +184,9 @@ final class ChatTransport {
 
 	/** Maps a failure with no usable response to the exception the caller sees. */
 	LlmException failure(Exchange exchange, Exception ex, CallTracker tracker) {
+		if (exchange.cancelled()) {
+			return new LlmException("The LLM call was cancelled", ex);
+		}
 		Kind kind = exchange.timedOut();
 		if (kind == null && hasCause(ex, HttpConnectTimeoutException.class)) {
 			kind = Kind.CONNECT;

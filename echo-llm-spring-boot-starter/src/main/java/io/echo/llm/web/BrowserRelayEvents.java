@@ -1,17 +1,19 @@
 package io.echo.llm.web;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.echo.llm.chat.ChatCompletionChunk;
-import io.echo.llm.chat.ChatJson;
 import io.echo.llm.chat.ChunkChoice;
 import io.echo.llm.chat.Usage;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@link RelayFormat#BROWSER}: named events with small JSON payloads. */
+/**
+ * {@link RelayFormat#BROWSER}: named events with small JSON payloads. Meant for one choice ({@code n} = 1): the
+ * events of several choices would interleave.
+ */
 final class BrowserRelayEvents implements RelayEvents {
 
 	private @Nullable String finishReason;
@@ -33,32 +35,26 @@ final class BrowserRelayEvents implements RelayEvents {
 
 	@Override
 	public RelayEvent done() {
-		Map<String, @Nullable Object> done = new LinkedHashMap<>();
-		done.put("finish_reason", this.finishReason);
-		return event("done", done);
+		return new RelayEvent("done", JsonNodeFactory.instance.objectNode().put("finish_reason", this.finishReason).toString());
 	}
 
 	@Override
 	public RelayEvent error(Throwable failure) {
-		return event("error", RelayError.of(failure).toMap());
+		return new RelayEvent("error", RelayError.of(failure).toJson().toString());
 	}
 
 	private static void text(List<RelayEvent> events, String name, @Nullable String text) {
 		if (text != null && !text.isEmpty()) {
-			events.add(event(name, Map.of("text", text)));
+			events.add(new RelayEvent(name, JsonNodeFactory.instance.objectNode().put("text", text).toString()));
 		}
 	}
 
 	private static RelayEvent usage(Usage usage) {
-		Map<String, @Nullable Object> body = new LinkedHashMap<>();
-		body.put("prompt_tokens", usage.promptTokens());
-		body.put("completion_tokens", usage.completionTokens());
-		body.put("total_tokens", usage.totalTokens());
-		return event("usage", body);
-	}
-
-	private static RelayEvent event(String name, Map<String, ?> body) {
-		return new RelayEvent(name, ChatJson.mapper().writeValueAsString(body));
+		ObjectNode body = JsonNodeFactory.instance.objectNode()
+			.put("prompt_tokens", usage.promptTokens())
+			.put("completion_tokens", usage.completionTokens())
+			.put("total_tokens", usage.totalTokens());
+		return new RelayEvent("usage", body.toString());
 	}
 
 }
