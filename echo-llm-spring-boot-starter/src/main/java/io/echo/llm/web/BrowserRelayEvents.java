@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChunkChoice;
+import io.echo.llm.chat.Delta;
+import io.echo.llm.chat.ToolCallDelta;
 import io.echo.llm.chat.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -21,8 +23,15 @@ final class BrowserRelayEvents implements RelayEvents {
 	@Override
 	public List<RelayEvent> chunk(ChatCompletionChunk chunk) {
 		List<RelayEvent> events = new ArrayList<>(2);
-		text(events, "token", chunk.text());
 		for (ChunkChoice choice : chunk.choices()) {
+			Delta delta = choice.delta();
+			if (delta != null) {
+				text(events, "reasoning", delta.reasoningText());
+				text(events, "token", delta.text());
+				// A refusal is what the model says instead of an answer: the user should read it like one.
+				text(events, "token", delta.refusal());
+				delta.toolCalls().forEach((toolCall) -> events.add(toolCall(toolCall)));
+			}
 			if (choice.finishReason() != null) {
 				this.finishReason = choice.finishReason();
 			}
@@ -47,6 +56,15 @@ final class BrowserRelayEvents implements RelayEvents {
 		if (text != null && !text.isEmpty()) {
 			events.add(new RelayEvent(name, JsonNodeFactory.instance.objectNode().put("text", text).toString()));
 		}
+	}
+
+	private static RelayEvent toolCall(ToolCallDelta toolCall) {
+		ObjectNode body = JsonNodeFactory.instance.objectNode()
+			.put("index", toolCall.index())
+			.put("id", toolCall.id())
+			.put("name", toolCall.name())
+			.put("arguments", toolCall.arguments());
+		return new RelayEvent("tool_call", body.toString());
 	}
 
 	private static RelayEvent usage(Usage usage) {
