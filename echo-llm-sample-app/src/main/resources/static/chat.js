@@ -286,6 +286,8 @@
           parts.push(`${(tokens / elapsed).toFixed(1)} tokens/s`);
         }
         parts.push(`${tokens} token${tokens === 1 ? '' : 's'}`);
+      } else if (state === 'done') {
+        parts.push('no tokens');
       }
       if (state === 'stopped') {
         parts.push('stopped');
