@@ -77,16 +77,25 @@
     }
   }
 
+  /** Starts a reply: POST /api/chat with the conversation so far. */
+  function streamChat(request, reply) {
+    return follow(reply, '/api/chat', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
   /**
-   * Streams one chat request and hands each event to reply. Resolves when the stream has ended, whatever way.
+   * Reads an event stream into reply until it ends, whatever way. A resumed stream is the same call with a GET of
+   * the stream's URL and a 'Last-Event-ID': reply.lastEventId header.
    */
-  async function streamChat(request, reply) {
+  async function follow(reply, url, init) {
     let response;
     try {
-      response = await fetch('/api/chat', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-        body: JSON.stringify(request),
+      response = await fetch(url, {
+        ...init,
+        headers: { Accept: 'text/event-stream', ...init.headers },
         signal: reply.controller.signal,
       });
     } catch (failure) {
@@ -98,7 +107,10 @@
       return;
     }
     try {
-      reply.lastEventId = await readEventStream(response.body, (event) => reply.event(event), reply.lastEventId);
+      reply.lastEventId = await readEventStream(response.body, (event) => {
+        reply.lastEventId = event.id;
+        reply.event(event);
+      }, reply.lastEventId);
       reply.ended();
     } catch (failure) {
       reply.failed(failure, 'The connection to the server was lost.');
@@ -193,7 +205,7 @@
       if (this.reasoningBlock && this.reasoningBlock.open && !this.reasoningBlock.dataset.touched) {
         this.reasoningBlock.open = false;
       }
-      follow();
+      keepInView();
     }
 
     reasoning(text) {
@@ -208,7 +220,7 @@
         this.node.prepend(this.reasoningBlock);
       }
       this.reasoningBlock.querySelector('.text').textContent += text;
-      follow();
+      keepInView();
     }
 
     toolCall({ index = 0, id, name, arguments: args }) {
@@ -230,7 +242,7 @@
       }
       tool.text += args || '';
       tool.args.textContent = tool.text;
-      follow();
+      keepInView();
     }
 
     error({ status, code, message }) {
@@ -303,7 +315,7 @@
   // ---- The page ----------------------------------------------------------------------------------------------
 
   /** Keeps the newest text in view unless the reader scrolled up. */
-  function follow() {
+  function keepInView() {
     const distance = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight;
     if (distance < 120) {
       conversation.scrollTop = conversation.scrollHeight;
