@@ -248,8 +248,10 @@
     error({ status, code, message }) {
       const box = element('div', 'error', this.node);
       const hint = HINTS[code] || HINTS[status];
-      const detail = [status ? `HTTP ${status}` : null, code].filter(Boolean).join(', ');
-      box.textContent = `${message || 'The request failed'}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
+      const text = message || 'The request failed';
+      const httpStatus = status && !text.includes(`HTTP ${status}`) ? `HTTP ${status}` : null;
+      const detail = [httpStatus, code].filter(Boolean).join(', ');
+      box.textContent = `${text}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
       this.stats.before(box);
       this.finish('error');
     }
