@@ -79,7 +79,8 @@
 
   /** Starts a reply: POST /api/chat with the conversation so far. */
   function streamChat(request, reply) {
-    return follow(reply, '/api/chat', {
+    // Relative, so that the page also works under a servlet context path.
+    return follow(reply, 'api/chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
