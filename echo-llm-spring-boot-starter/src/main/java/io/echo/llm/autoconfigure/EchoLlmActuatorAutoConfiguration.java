@@ -1,0 +1,26 @@
+package io.echo.llm.autoconfigure;
+
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} that keeps echo-llm's API
+ * keys and header values masked in the actuator's {@code /configprops} and {@code /env} even with
+ * {@code show-values=always} (Boot masks every value by default, but with {@code always} only what a
+ * {@link SanitizingFunction} masks). Deliberately not switched off by {@code echo.llm.enabled=false}: a disabled
+ * client's key is still in the environment.
+ */
+@AutoConfiguration
+@ConditionalOnClass(SanitizingFunction.class)
+public final class EchoLlmActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "echoLlmSanitizingFunction")
+	SanitizingFunction echoLlmSanitizingFunction() {
+		return new EchoLlmSanitizingFunction();
+	}
+
+}

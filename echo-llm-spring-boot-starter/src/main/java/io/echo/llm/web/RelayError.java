@@ -1,0 +1,66 @@
+package io.echo.llm.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.echo.llm.LlmApiException;
+import io.echo.llm.LlmException;
+import io.echo.llm.LlmInvalidResponseException;
+import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmStreamErrorException;
+import io.echo.llm.LlmTimeoutException;
+import io.echo.llm.LlmTruncatedStreamException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a relay tells its client about a failure. The message is built here from the failure's type, status and code,
+ * never copied from a provider: provider messages may echo parts of the prompt or a masked key.
+ */
+record RelayError(int status, @Nullable String code, String message) {
+
+	private static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+
+	private static final List<Kind> KINDS = List.of(
+			new Kind(LlmStreamErrorException.class, "stream_error",
+					"The LLM provider reported an error during the stream"),
+			new Kind(LlmNetworkException.class, "network_error", "The LLM provider could not be reached"),
+			new Kind(LlmTruncatedStreamException.class, "truncated_stream",
+					"The LLM stream ended before it was complete"),
+			new Kind(LlmInvalidResponseException.class, "invalid_response",
+					"The LLM provider sent a response that could not be read"),
+			new Kind(LlmException.class, "llm_error", "The LLM call failed"));
+
+	static RelayError of(Throwable failure) {
+		if (!(failure instanceof LlmException ex)) {
+			return INTERNAL;
+		}
+		if (ex instanceof LlmTimeoutException timeout) {
+			// The core builds this message from the kind and the configured duration only.
+			return of(ex, timeout.kind().name().toLowerCase(Locale.ROOT) + "_timeout", timeout.getMessage());
+		}
+		if (ex instanceof LlmApiException) {
+			return of(ex, "api_error", "The LLM provider answered HTTP " + ex.status());
+		}
+		Kind kind = KINDS.stream().filter((candidate) -> candidate.type().isInstance(ex)).findFirst().orElseThrow();
+		return of(ex, kind.code(), kind.message());
+	}
+
+	private static RelayError of(LlmException ex, String defaultCode, String message) {
+		return new RelayError(ex.status(), (ex.code() != null) ? ex.code() : defaultCode, message);
+	}
+
+	Map<String, Object> toMap() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("status", this.status);
+		map.put("code", this.code);
+		map.put("message", this.message);
+		return map;
+	}
+
+	/** A type of failure, the code it gets when the provider gave none, and what to tell the client. */
+	private record Kind(Class<? extends LlmException> type, String code, String message) {
+	}
+
+}

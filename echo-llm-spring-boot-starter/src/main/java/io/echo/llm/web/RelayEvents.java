@@ -1,0 +1,55 @@
+package io.echo.llm.web;
+
+import java.util.List;
+
+import io.echo.llm.LlmException;
+import io.echo.llm.chat.ChatCompletionChunk;
+
+/**
+ * Turns one stream's chunks, its end and its failure into {@link RelayEvent}s of a {@link RelayFormat}. One instance
+ * per stream, used from one thread: the browser format remembers the finish reason for its {@code done} event.
+ *
+ * <pre>{@code
+ * RelayEvents events = RelayEvents.of(RelayFormat.BROWSER);
+ * for (ChatCompletionChunk chunk : stream) {
+ *     events.chunk(chunk).forEach(sink);
+ * }
+ * sink.accept(events.done());
+ * }</pre>
+ */
+public interface RelayEvents {
+
+	/**
+	 * Returns a new instance for one stream in the given format.
+	 * @param format the format to produce
+	 * @return a new instance
+	 */
+	static RelayEvents of(RelayFormat format) {
+		return switch (format) {
+			case OPENAI -> new OpenAiRelayEvents();
+			case BROWSER -> new BrowserRelayEvents();
+		};
+	}
+
+	/**
+	 * Returns the events for one chunk, possibly none (a keep-alive chunk with no content).
+	 * @param chunk the chunk
+	 * @return the events to send, in order
+	 */
+	List<RelayEvent> chunk(ChatCompletionChunk chunk);
+
+	/**
+	 * Returns the last event of a stream that completed.
+	 * @return {@code data: [DONE]} or the {@code done} event
+	 */
+	RelayEvent done();
+
+	/**
+	 * Returns the last event of a stream that failed: status, code and a message safe to show to the end user (the
+	 * provider's own message is left out, as it may echo parts of the request or of the key).
+	 * @param failure why the stream failed; anything but an {@link LlmException} is reported as an internal error
+	 * @return the {@code error} event
+	 */
+	RelayEvent error(Throwable failure);
+
+}

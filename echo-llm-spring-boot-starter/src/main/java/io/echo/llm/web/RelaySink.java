@@ -1,0 +1,17 @@
+package io.echo.llm.web;
+
+import java.io.IOException;
+
+/** Where a {@link RelayTask} writes its events: the HTTP response, or (later) a store in front of it. */
+interface RelaySink {
+
+	/**
+	 * Writes one event.
+	 * @throws IOException when the client is gone; the relay then cancels the upstream
+	 */
+	void send(RelayEvent event) throws IOException;
+
+	/** Ends the response normally after the last event. */
+	void complete();
+
+}
