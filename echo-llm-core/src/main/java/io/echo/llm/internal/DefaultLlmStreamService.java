@@ -1,29 +1,247 @@
 package io.echo.llm.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
 import io.echo.llm.ChatCompletionStream;
 import io.echo.llm.LlmCallListener;
+import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmClientSettings;
+import io.echo.llm.LlmException;
+import io.echo.llm.LlmInvalidResponseException;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatCompletionResponse;
+import io.echo.llm.chat.ChatJson;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
-/** Skeleton: implemented in the engine work. Not API. */
+/**
+ * The {@link LlmStreamService} over Spring's {@link RestClient}: retries with Spring Framework's core retry until a
+ * response opens (and, for a stream, until the first chunk is handed out), then streams the body through
+ * {@link DefaultChatCompletionStream}. Not API.
+ */
 public final class DefaultLlmStreamService implements LlmStreamService {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultLlmStreamService.class);
+
+	private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+
+	private final LlmClientSettings settings;
+
+	private final ChatTransport transport;
+
+	private final String clientName;
+
+	private final LlmCallListener listener;
 
 	public DefaultLlmStreamService(LlmClientSettings settings, RestClient.@Nullable Builder restClient,
 			String clientName, LlmCallListener listener) {
+		this(settings, restClient, clientName, listener, TimeoutWatchdog.shared());
 	}
 
-	@Override
-	public ChatCompletionResponse complete(ChatCompletionRequest request) {
-		throw new UnsupportedOperationException("not yet implemented");
+	DefaultLlmStreamService(LlmClientSettings settings, RestClient.@Nullable Builder restClient, String clientName,
+			LlmCallListener listener, TimeoutWatchdog watchdog) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.clientName = Objects.requireNonNull(clientName, "clientName");
+		this.listener = Objects.requireNonNull(listener, "listener");
+		this.transport = new ChatTransport(settings, restClient, watchdog);
 	}
 
 	@Override
 	public ChatCompletionStream stream(ChatCompletionRequest request) {
-		throw new UnsupportedOperationException("not yet implemented");
+		ChatCompletionRequest prepared = prepare(request, true);
+		Call call = new Call(prepared, true);
+		ChatTransport.Opened opened = call.open(null, EVENT_STREAM);
+		return new DefaultChatCompletionStream(opened, (failure) -> call.open(failure, EVENT_STREAM), call.tracker,
+				this.transport, this.settings.maxEventBytes());
+	}
+
+	@Override
+	public ChatCompletionResponse complete(ChatCompletionRequest request) {
+		ChatCompletionRequest prepared = prepare(request, false);
+		Call call = new Call(prepared, false);
+		ChatTransport.Opened opened = call.open(null, MediaType.APPLICATION_JSON);
+		try {
+			ChatCompletionResponse response = readResponse(opened, call.tracker);
+			call.tracker.end(Outcome.SUCCESS, null);
+			return response;
+		}
+		catch (LlmException ex) {
+			call.tracker.end(Outcome.ERROR, ex);
+			throw ex;
+		}
+		finally {
+			opened.exchange().close();
+		}
+	}
+
+	private ChatCompletionRequest prepare(ChatCompletionRequest request, boolean stream) {
+		Objects.requireNonNull(request, "request");
+		ChatCompletionRequest prepared = request.withStream(stream);
+		if (prepared.model() == null && this.settings.model() != null) {
+			prepared = prepared.withModel(this.settings.model());
+		}
+		return prepared;
+	}
+
+	private ChatCompletionResponse readResponse(ChatTransport.Opened opened, CallTracker tracker) {
+		// The headers count as the first chunk; from here the idle and overall deadlines guard the body.
+		opened.deadlines().eventArrived();
+		byte[] body = readBody(opened, tracker);
+		JsonNode tree;
+		try {
+			tree = ChatJson.mapper().readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
+					+ " answered HTTP " + opened.status() + " with a body that is not JSON", ex);
+		}
+		JsonNode error = (tree != null) ? tree.get("error") : null;
+		if (error != null && !error.isNull()) {
+			throw ProviderErrors.apiException(opened.status(), tree.toString(), null);
+		}
+		try {
+			return ChatJson.mapper().treeToValue(tree, ChatCompletionResponse.class);
+		}
+		catch (JacksonException ex) {
+			throw new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
+					+ " answered with JSON that is not a chat completion: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private byte[] readBody(ChatTransport.Opened opened, CallTracker tracker) {
+		Exchange exchange = opened.exchange();
+		Deadlines deadlines = opened.deadlines();
+		InputStream body = exchange.body();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		try {
+			int read;
+			do {
+				deadlines.readStarted(this.transport.watchdog().now());
+				read = body.read(buffer);
+				deadlines.readEnded(this.transport.watchdog().now());
+				if (read > 0) {
+					out.write(buffer, 0, read);
+				}
+				if (out.size() > this.settings.maxEventBytes()) {
+					throw new LlmInvalidResponseException("The LLM provider's response is larger than "
+							+ this.settings.maxEventBytes() + " bytes (maxEventBytes)", null);
+				}
+			}
+			while (read >= 0);
+		}
+		catch (IOException ex) {
+			throw this.transport.failure(exchange, ex, tracker);
+		}
+		return out.toByteArray();
+	}
+
+	/** One call: its listener, its retry state, and the request bytes sent by every attempt. */
+	private final class Call {
+
+		private final CallTracker tracker;
+
+		private final CallRetry retry;
+
+		private final RetryTemplate template;
+
+		private final byte[] body;
+
+		private final long start;
+
+		Call(ChatCompletionRequest request, boolean streaming) {
+			this.tracker = CallTracker.start(DefaultLlmStreamService.this.listener,
+					new LlmCallListener.CallInfo(DefaultLlmStreamService.this.clientName, request.model(), streaming));
+			this.retry = new CallRetry(DefaultLlmStreamService.this.settings);
+			this.template = new RetryTemplate(this.retry);
+			this.start = DefaultLlmStreamService.this.transport.watchdog().now();
+			if (logger.isDebugEnabled()) {
+				logger.debug("{} chat completion: client={}, model={}, messages={}",
+						streaming ? "Streaming" : "Requesting", DefaultLlmStreamService.this.clientName,
+						request.model(), request.messages().size());
+			}
+			try {
+				this.body = ChatJson.mapper().writeValueAsBytes(request);
+			}
+			catch (JacksonException ex) {
+				LlmException failure = new LlmInvalidResponseException(
+						"Could not write the request as JSON: " + ex.getOriginalMessage(), ex);
+				this.tracker.end(Outcome.ERROR, failure);
+				throw failure;
+			}
+		}
+
+		/**
+		 * Sends attempts until one opens or the policy gives up.
+		 * @param pending a failure of an attempt that opened but timed out before its first chunk, to retry
+		 * from, or {@code null} for the first attempt of the call
+		 */
+		ChatTransport.Opened open(@Nullable LlmException pending, MediaType accept) {
+			Attempt attempt = new Attempt(pending, accept);
+			try {
+				return this.template.execute(attempt);
+			}
+			catch (RetryException ex) {
+				LlmException failure = (ex.getCause() instanceof LlmException llm) ? llm
+						: new LlmException("LLM call failed: " + ex.getCause(), ex.getCause());
+				if (this.retry.waitTooLong()) {
+					logger.debug("Not retrying: the server asked to wait longer than maxRetryAfter ({})",
+							DefaultLlmStreamService.this.settings.maxRetryAfter());
+				}
+				this.tracker.end(Outcome.ERROR, failure);
+				throw failure;
+			}
+		}
+
+		/** One run of the retry template; a pending failure is replayed first so that the policy decides on it. */
+		private final class Attempt implements Retryable<ChatTransport.Opened> {
+
+			private @Nullable LlmException pending;
+
+			private final MediaType accept;
+
+			Attempt(@Nullable LlmException pending, MediaType accept) {
+				this.pending = pending;
+				this.accept = accept;
+			}
+
+			@Override
+			public ChatTransport.Opened execute() {
+				LlmException replay = this.pending;
+				if (replay != null) {
+					this.pending = null;
+					throw replay;
+				}
+				CallRetry retry = Call.this.retry;
+				Throwable previous = retry.lastFailure();
+				int number = retry.startAttempt();
+				if (number > 1 && previous != null) {
+					logger.debug("Attempt {} after: {}", number, previous.getMessage());
+					Call.this.tracker.retry(number - 1, previous);
+				}
+				return DefaultLlmStreamService.this.transport.open(Call.this.body, this.accept, Call.this.start,
+						retry, Call.this.tracker);
+			}
+
+			@Override
+			public String getName() {
+				return "LLM chat completion";
+			}
+
+		}
+
 	}
 
 }

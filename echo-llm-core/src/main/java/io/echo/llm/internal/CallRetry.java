@@ -1,0 +1,135 @@
+package io.echo.llm.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.echo.llm.LlmApiException;
+import io.echo.llm.LlmClientSettings;
+import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmTimeoutException;
+import io.echo.llm.LlmTimeoutException.Kind;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Retry policy and back-off of one call. Created per call because the back-off must see what the server said about
+ * the last failure ({@code Retry-After}, {@code x-should-retry}), which Spring's {@link BackOffExecution} is never
+ * shown: each attempt reports it through {@link #serverSaid} before it throws.
+ * <p>
+ * Retried: I/O failures before a response, connect and first-chunk timeouts, 408, 409, 429 and 5xx, unless the server
+ * says {@code x-should-retry: false}; {@code x-should-retry: true} also retries other statuses, but never 400, 401,
+ * 403, 404 or 422 (a request that is wrong stays wrong). A server wait replaces the computed back-off, even above
+ * {@code maxBackoff}; one above {@code maxRetryAfter} fails the call at once.
+ */
+final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
+
+	private static final Set<Integer> NEVER_RETRIED = Set.of(400, 401, 403, 404, 422);
+
+	private static final Set<Integer> RETRIED = Set.of(408, 409, 429);
+
+	private final LlmClientSettings settings;
+
+	private int attempts;
+
+	private @Nullable Duration serverWait;
+
+	private @Nullable Boolean serverShouldRetry;
+
+	private @Nullable Throwable lastFailure;
+
+	CallRetry(LlmClientSettings settings) {
+		this.settings = settings;
+	}
+
+	/** An attempt starts; forgets what the server said about the previous one. */
+	int startAttempt() {
+		this.serverWait = null;
+		this.serverShouldRetry = null;
+		return ++this.attempts;
+	}
+
+	int attempts() {
+		return this.attempts;
+	}
+
+	@Nullable Throwable lastFailure() {
+		return this.lastFailure;
+	}
+
+	/** What the server's response to the current attempt said about retrying. */
+	void serverSaid(@Nullable Duration wait, @Nullable Boolean shouldRetry) {
+		this.serverWait = wait;
+		this.serverShouldRetry = shouldRetry;
+	}
+
+	@Override
+	public boolean shouldRetry(Throwable failure) {
+		this.lastFailure = failure;
+		if (this.attempts >= this.settings.maxAttempts() || !retryable(failure)) {
+			return false;
+		}
+		Duration wait = this.serverWait;
+		return wait == null || wait.compareTo(this.settings.maxRetryAfter()) <= 0;
+	}
+
+	private boolean retryable(Throwable failure) {
+		if (failure instanceof LlmTimeoutException timeout) {
+			return timeout.kind() == Kind.CONNECT || timeout.kind() == Kind.FIRST_CHUNK;
+		}
+		if (failure instanceof LlmApiException api) {
+			int status = api.status();
+			if (NEVER_RETRIED.contains(status)) {
+				return false;
+			}
+			Boolean serverSays = this.serverShouldRetry;
+			if (serverSays != null) {
+				return serverSays;
+			}
+			return RETRIED.contains(status) || status >= 500;
+		}
+		// Only thrown for failures before a response: nothing was delivered, the request can be sent again.
+		return failure instanceof LlmNetworkException;
+	}
+
+	/** Whether a server wait above {@code maxRetryAfter} is what stopped the retry of this failure. */
+	boolean waitTooLong() {
+		Duration wait = this.serverWait;
+		return wait != null && wait.compareTo(this.settings.maxRetryAfter()) > 0;
+	}
+
+	@Override
+	public BackOff getBackOff() {
+		return this;
+	}
+
+	@Override
+	public BackOffExecution start() {
+		return this;
+	}
+
+	@Override
+	public long nextBackOff() {
+		if (this.attempts >= this.settings.maxAttempts()) {
+			return STOP;
+		}
+		Duration wait = this.serverWait;
+		return (wait != null) ? wait.toMillis() : computedBackOff(this.attempts);
+	}
+
+	/** Exponential from {@code initialBackoff}, capped at {@code maxBackoff}, minus up to 25% jitter. */
+	private long computedBackOff(int failedAttempts) {
+		long initial = Math.max(0, this.settings.initialBackoff().toMillis());
+		long max = Math.max(0, this.settings.maxBackoff().toMillis());
+		int doublings = Math.min(failedAttempts - 1, 30);
+		long backOff = Math.min(max, initial << doublings);
+		if (backOff <= 0) {
+			return 0;
+		}
+		double jitter = 1 - 0.25 * ThreadLocalRandom.current().nextDouble();
+		return (long) (backOff * jitter);
+	}
+
+}

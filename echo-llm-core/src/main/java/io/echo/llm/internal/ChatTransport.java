@@ -1,0 +1,242 @@
+package io.echo.llm.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.echo.llm.LlmClientSettings;
+import io.echo.llm.LlmException;
+import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmTimeoutException;
+import io.echo.llm.LlmTimeoutException.Kind;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * One HTTP attempt against {@code /chat/completions}: sends the body, waits for the status under the connect and
+ * first-chunk deadlines, turns an error status into an {@code LlmApiException} (noting what the server said about
+ * retrying) and hands back the open body of a 2xx response. The body is taken with {@code exchange(.., false)} so
+ * that Spring never drains or closes it: the stream owns it from then on.
+ */
+final class ChatTransport {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChatTransport.class);
+
+	private static final int MAX_ERROR_BODY = 64 * 1024;
+
+	private static final int MAX_LOGGED = 2000;
+
+	private final RestClient restClient;
+
+	private final URI uri;
+
+	private final LlmClientSettings settings;
+
+	private final Deadlines.Timeouts timeouts;
+
+	private final TimeoutWatchdog watchdog;
+
+	ChatTransport(LlmClientSettings settings, RestClient.@Nullable Builder restClient, TimeoutWatchdog watchdog) {
+		this.settings = settings;
+		this.uri = URI.create(settings.baseUrl().replaceAll("/+$", "") + "/chat/completions");
+		this.timeouts = Deadlines.Timeouts.of(settings);
+		this.watchdog = watchdog;
+		RestClient.Builder builder = (restClient != null) ? restClient.clone()
+				: RestClient.builder().requestFactory(defaultRequestFactory(settings));
+		this.restClient = builder.build();
+	}
+
+	private static JdkClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
+		HttpClient.Builder client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL);
+		if (isPositive(settings.connectTimeout())) {
+			client.connectTimeout(settings.connectTimeout());
+		}
+		// No read timeout on the factory: it is a whole-exchange timer that would cut long streams. The
+		// watchdog enforces first-chunk, idle and overall deadlines instead.
+		return new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+	}
+
+	static boolean isPositive(Duration duration) {
+		return !duration.isZero() && !duration.isNegative();
+	}
+
+	URI uri() {
+		return this.uri;
+	}
+
+	TimeoutWatchdog watchdog() {
+		return this.watchdog;
+	}
+
+	/**
+	 * Sends one attempt and returns once a 2xx status arrived.
+	 * @throws LlmException for an error status, an I/O failure or a timeout before the status
+	 */
+	Opened open(byte[] body, MediaType accept, long callStart, CallRetry retry, CallTracker tracker) {
+		Exchange exchange = new Exchange();
+		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
+		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
+		try {
+			HeaderWait headerWait = exchange.headerWait();
+			headerWait.enter();
+			if (exchange.aborted()) {
+				throw new IllegalStateException("aborted before sending");
+			}
+			return this.restClient.post()
+				.uri(this.uri)
+				.headers(this::addHeaders)
+				.contentType(MediaType.APPLICATION_JSON)
+				.accept(accept)
+				.body(body)
+				.exchange((request, response) -> opened(exchange, deadlines, response, retry), false);
+		}
+		catch (LlmException ex) {
+			exchange.close();
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			exchange.close();
+			throw failure(exchange, ex, tracker);
+		}
+		finally {
+			exchange.headerWait().exit();
+		}
+	}
+
+	private void addHeaders(HttpHeaders headers) {
+		String apiKey = this.settings.apiKey();
+		if (apiKey != null && !apiKey.isEmpty()) {
+			headers.setBearerAuth(apiKey);
+		}
+		for (Map.Entry<String, String> header : this.settings.headers().entrySet()) {
+			headers.set(header.getKey(), header.getValue());
+		}
+	}
+
+	private Opened opened(Exchange exchange, Deadlines deadlines, ClientHttpResponse response, CallRetry retry)
+			throws IOException {
+		exchange.headerWait().exit();
+		exchange.attach(response.getBody());
+		int status = response.getStatusCode().value();
+		HttpHeaders headers = response.getHeaders();
+		if (status >= 200 && status < 300) {
+			return new Opened(exchange, deadlines, status, headers);
+		}
+		String errorBody = readErrorBody(exchange);
+		exchange.close();
+		Duration wait = RetryAfter.from(headers, Clock.systemUTC());
+		retry.serverSaid(wait, shouldRetry(headers));
+		if (logger.isTraceEnabled()) {
+			logger.trace("HTTP {} body: {}", status, Texts.abbreviate(errorBody, MAX_LOGGED));
+		}
+		throw ProviderErrors.apiException(status, errorBody, wait);
+	}
+
+	private static @Nullable Boolean shouldRetry(HttpHeaders headers) {
+		String value = headers.getFirst("x-should-retry");
+		if ("true".equalsIgnoreCase(value)) {
+			return Boolean.TRUE;
+		}
+		return "false".equalsIgnoreCase(value) ? Boolean.FALSE : null;
+	}
+
+	/** Up to 64 KiB of the error body; whatever arrived when the read fails or a deadline cuts it. */
+	private static String readErrorBody(Exchange exchange) {
+		byte[] buffer = new byte[MAX_ERROR_BODY];
+		int length = 0;
+		try {
+			InputStream body = exchange.body();
+			int read;
+			while (length < buffer.length && (read = body.read(buffer, length, buffer.length - length)) != -1) {
+				length += read;
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Error body cut short", ex);
+		}
+		return new String(Arrays.copyOf(buffer, length), StandardCharsets.UTF_8);
+	}
+
+	/** Maps a failure with no usable response to the exception the caller sees. */
+	LlmException failure(Exchange exchange, Exception ex, CallTracker tracker) {
+		Kind kind = exchange.timedOut();
+		if (kind == null && hasCause(ex, HttpConnectTimeoutException.class)) {
+			kind = Kind.CONNECT;
+		}
+		if (kind != null) {
+			return timeout(kind, tracker);
+		}
+		String what = (ex instanceof RestClientException && ex.getCause() != null) ? ex.getCause().toString()
+				: ex.toString();
+		return new LlmNetworkException("Could not talk to the LLM provider at " + this.uri + ": " + what, ex);
+	}
+
+	LlmTimeoutException timeout(Kind kind, CallTracker tracker) {
+		tracker.timeout(kind);
+		Duration duration = (kind == Kind.CONNECT) ? this.settings.connectTimeout() : this.timeouts.duration(kind);
+		return new LlmTimeoutException(kind, duration);
+	}
+
+	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A response with a 2xx status whose body is open.
+	 *
+	 * @param exchange owns the body; closing it releases the connection
+	 * @param deadlines the attempt's deadlines, still watched
+	 * @param status the HTTP status
+	 * @param headers the response headers
+	 */
+	record Opened(Exchange exchange, Deadlines deadlines, int status, HttpHeaders headers) {
+	}
+
+	/**
+	 * Threads on which Spring's JDK request factory writes request bodies. Bounded and shared: a body is a few KiB
+	 * written once the connection is ready, so a handful of threads serve any number of clients. Without it the
+	 * factory would start a new thread per request.
+	 */
+	private static final class BodyWriters {
+
+		static final ExecutorService EXECUTOR = create();
+
+		private static ExecutorService create() {
+			AtomicInteger count = new AtomicInteger();
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(10_000), (task) -> {
+						Thread thread = new Thread(task, "echo-llm-body-writer-" + count.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			return executor;
+		}
+
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.echo.llm.internal;
+
+import java.time.Duration;
+
+import io.echo.llm.LlmClientSettings;
+import io.echo.llm.LlmTimeoutException.Kind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The first-chunk, idle and overall deadlines of one HTTP exchange, on a nanosecond clock. Written by the reading
+ * thread (cheap volatile stores), read by the watchdog; all arithmetic is overflow-safe ({@code a - b < 0}).
+ * <ul>
+ * <li>first chunk: from sending the request until the first event; keep-alive comments do not count.</li>
+ * <li>idle: once an event arrived, the time the reader waits without receiving a byte; comments count. Time the
+ * caller spends between reads (processing a chunk) is not idle time: the bytes wait in the socket.</li>
+ * <li>overall: from the start of the call (all attempts) to its end; nothing resets it.</li>
+ * </ul>
+ */
+final class Deadlines {
+
+	/** Returned by {@link #nanosToNextCheck} when no deadline is active. */
+	static final long NONE = -1;
+
+	private final Timeouts timeouts;
+
+	private final long attemptStart;
+
+	private final long callStart;
+
+	private volatile long lastActivity;
+
+	private volatile boolean eventSeen;
+
+	private volatile boolean reading;
+
+	Deadlines(Timeouts timeouts, long callStart, long attemptStart) {
+		this.timeouts = timeouts;
+		this.callStart = callStart;
+		this.attemptStart = attemptStart;
+		this.lastActivity = attemptStart;
+	}
+
+	/** The reader starts waiting for bytes: the idle clock runs from here. */
+	void readStarted(long now) {
+		this.lastActivity = now;
+		this.reading = true;
+	}
+
+	/** The reader got bytes (or an error): it is no longer waiting. */
+	void readEnded(long now) {
+		this.lastActivity = now;
+		this.reading = false;
+	}
+
+	/** An event was dispatched: the first-chunk deadline no longer applies. */
+	void eventArrived() {
+		this.eventSeen = true;
+	}
+
+	/** The deadline passed at {@code now}, or {@code null}. */
+	@Nullable Kind expired(long now) {
+		if (this.timeouts.overall() > 0 && now - (this.callStart + this.timeouts.overall()) >= 0) {
+			return Kind.OVERALL;
+		}
+		if (!this.eventSeen) {
+			if (this.timeouts.firstChunk() > 0 && now - (this.attemptStart + this.timeouts.firstChunk()) >= 0) {
+				return Kind.FIRST_CHUNK;
+			}
+		}
+		else if (this.timeouts.idle() > 0 && this.reading && now - (this.lastActivity + this.timeouts.idle()) >= 0) {
+			return Kind.IDLE;
+		}
+		return null;
+	}
+
+	/** Nanoseconds from {@code now} to the earliest active deadline (at least 1 ms), or {@link #NONE}. */
+	long nanosToNextCheck(long now) {
+		long next = Long.MAX_VALUE;
+		if (this.timeouts.overall() > 0) {
+			next = Math.min(next, this.callStart + this.timeouts.overall() - now);
+		}
+		if (!this.eventSeen) {
+			if (this.timeouts.firstChunk() > 0) {
+				next = Math.min(next, this.attemptStart + this.timeouts.firstChunk() - now);
+			}
+		}
+		else if (this.timeouts.idle() > 0) {
+			// When the reader is not waiting, look again one idle period later: it will have restarted the clock.
+			long from = this.reading ? this.lastActivity : now;
+			next = Math.min(next, from + this.timeouts.idle() - now);
+		}
+		if (next == Long.MAX_VALUE) {
+			return NONE;
+		}
+		return Math.max(next, Duration.ofMillis(1).toNanos());
+	}
+
+	/**
+	 * The three stream timeouts in nanoseconds; zero or negative disables one.
+	 *
+	 * @param firstChunk from sending until the first event
+	 * @param idle between events
+	 * @param overall whole call
+	 */
+	record Timeouts(long firstChunk, long idle, long overall) {
+
+		static Timeouts of(LlmClientSettings settings) {
+			return new Timeouts(nanos(settings.firstChunkTimeout()), nanos(settings.idleTimeout()),
+					nanos(settings.overallTimeout()));
+		}
+
+		private static long nanos(Duration duration) {
+			return duration.isNegative() ? 0 : saturatedNanos(duration);
+		}
+
+		private static long saturatedNanos(Duration duration) {
+			try {
+				return duration.toNanos();
+			}
+			catch (ArithmeticException ex) {
+				// Hundreds of years: as good as never, but keep deadline arithmetic from overflowing.
+				return Long.MAX_VALUE / 4;
+			}
+		}
+
+		Duration duration(Kind kind) {
+			return switch (kind) {
+				case FIRST_CHUNK -> Duration.ofNanos(this.firstChunk);
+				case IDLE -> Duration.ofNanos(this.idle);
+				case OVERALL -> Duration.ofNanos(this.overall);
+				case CONNECT -> Duration.ZERO;
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,305 @@
+package io.echo.llm.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import io.echo.llm.ChatCompletionStream;
+import io.echo.llm.LlmCallListener.Outcome;
+import io.echo.llm.LlmException;
+import io.echo.llm.LlmInvalidResponseException;
+import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmTimeoutException;
+import io.echo.llm.LlmTimeoutException.Kind;
+import io.echo.llm.LlmTruncatedStreamException;
+import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.sse.SseEvent;
+import io.echo.llm.sse.SseLimitExceededException;
+import io.echo.llm.sse.SseParser;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caller's side of one streamed call: reads the body only when asked for the next chunk (the bytes wait in the
+ * socket meanwhile), so nothing is buffered ahead of the caller. One thread iterates; {@link #cancel()} may come
+ * from any other. A first-chunk timeout before anything was handed out is retried in place through
+ * {@link Reopener}; any later failure ends the stream, after the chunks that arrived before it.
+ */
+final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk> {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultChatCompletionStream.class);
+
+	private static final int BUFFER_SIZE = 8192;
+
+	private final Reopener reopener;
+
+	private final CallTracker tracker;
+
+	private final ChatTransport transport;
+
+	private final int maxEventBytes;
+
+	private final byte[] buffer = new byte[BUFFER_SIZE];
+
+	private final ArrayDeque<SseEvent> events = new ArrayDeque<>();
+
+	private final Set<Integer> choicesSeen = new HashSet<>();
+
+	private final Set<Integer> choicesFinished = new HashSet<>();
+
+	private volatile ChatTransport.Opened opened;
+
+	private volatile boolean cancelled;
+
+	private SseParser parser;
+
+	private boolean iterated;
+
+	private boolean eof;
+
+	private boolean ended;
+
+	private @Nullable ChatCompletionChunk next;
+
+	/** Provider error to throw once the chunk it came with has been handed out. */
+	private @Nullable LlmException pendingError;
+
+	DefaultChatCompletionStream(ChatTransport.Opened opened, Reopener reopener, CallTracker tracker,
+			ChatTransport transport, int maxEventBytes) {
+		this.opened = opened;
+		this.reopener = reopener;
+		this.tracker = tracker;
+		this.transport = transport;
+		this.maxEventBytes = maxEventBytes;
+		this.parser = newParser();
+	}
+
+	private SseParser newParser() {
+		return new SseParser(this.events::add, this.maxEventBytes);
+	}
+
+	@Override
+	public Iterator<ChatCompletionChunk> iterator() {
+		if (this.iterated) {
+			throw new IllegalStateException("A ChatCompletionStream can be iterated only once");
+		}
+		this.iterated = true;
+		return this;
+	}
+
+	@Override
+	public Stream<ChatCompletionChunk> stream() {
+		Spliterator<ChatCompletionChunk> spliterator = Spliterators.spliteratorUnknownSize(iterator(),
+				Spliterator.ORDERED | Spliterator.NONNULL);
+		return StreamSupport.stream(spliterator, false).onClose(this::close);
+	}
+
+	@Override
+	public boolean hasNext() {
+		while (!this.ended) {
+			if (this.cancelled) {
+				// Even a chunk already decoded is dropped: after cancel the iteration ends quietly.
+				this.next = null;
+				endCancelled();
+				return false;
+			}
+			if (this.next != null) {
+				return true;
+			}
+			LlmException error = this.pendingError;
+			if (error != null) {
+				fail(error);
+			}
+			SseEvent event = this.events.poll();
+			if (event != null) {
+				if (handle(event)) {
+					return true;
+				}
+			}
+			else if (this.eof) {
+				endOfBody();
+			}
+			else {
+				readMore();
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public ChatCompletionChunk next() {
+		if (!hasNext()) {
+			throw new NoSuchElementException("The stream has ended");
+		}
+		ChatCompletionChunk chunk = this.next;
+		this.next = null;
+		this.tracker.chunk(chunk);
+		return chunk;
+	}
+
+	/** Returns whether the event produced a chunk to hand out. */
+	private boolean handle(SseEvent event) {
+		ChunkDecoder.Decoded decoded = ChunkDecoder.decode(event);
+		if (decoded.done()) {
+			endNormally("[DONE]");
+			return false;
+		}
+		for (ChunkDecoder.ChoiceEnd choice : decoded.choices()) {
+			this.choicesSeen.add(choice.index());
+			if (choice.finished()) {
+				this.choicesFinished.add(choice.index());
+			}
+		}
+		this.pendingError = decoded.error();
+		this.next = decoded.chunk();
+		return this.next != null;
+	}
+
+	private void readMore() {
+		InputStream body = this.opened.exchange().body();
+		Deadlines deadlines = this.opened.deadlines();
+		int read;
+		try {
+			deadlines.readStarted(this.transport.watchdog().now());
+			read = body.read(this.buffer);
+			deadlines.readEnded(this.transport.watchdog().now());
+		}
+		catch (IOException ex) {
+			deadlines.readEnded(this.transport.watchdog().now());
+			readFailed(ex);
+			return;
+		}
+		if (read < 0) {
+			this.eof = true;
+			// Real proxies cut the blank line after the last event: still deliver that event.
+			this.parser.finishAndDispatchPending();
+			return;
+		}
+		int queued = this.events.size();
+		try {
+			this.parser.feed(this.buffer, 0, read);
+		}
+		catch (SseLimitExceededException ex) {
+			fail(new LlmInvalidResponseException(
+					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex));
+		}
+		if (this.events.size() > queued) {
+			deadlines.eventArrived();
+		}
+	}
+
+	private void readFailed(IOException ex) {
+		Exchange exchange = this.opened.exchange();
+		if (this.cancelled || exchange.cancelled()) {
+			endCancelled();
+			return;
+		}
+		Kind kind = exchange.timedOut();
+		if (kind == null) {
+			fail(new LlmNetworkException("Reading the LLM stream from " + this.transport.uri() + " failed after "
+					+ this.tracker.chunks() + " chunks: " + ex, ex));
+			return;
+		}
+		LlmTimeoutException timeout = this.transport.timeout(kind, this.tracker);
+		if (kind == Kind.FIRST_CHUNK && this.tracker.chunks() == 0) {
+			reopen(timeout);
+			return;
+		}
+		fail(timeout);
+	}
+
+	/** Nothing was handed out yet: the request may be sent again, as the retry policy allows. */
+	private void reopen(LlmTimeoutException timeout) {
+		this.opened.exchange().close();
+		ChatTransport.Opened reopened;
+		try {
+			reopened = this.reopener.reopen(timeout);
+		}
+		catch (LlmException ex) {
+			fail(ex);
+			return;
+		}
+		this.opened = reopened;
+		if (this.cancelled) {
+			reopened.exchange().cancel();
+		}
+		this.parser = newParser();
+		this.events.clear();
+		this.choicesSeen.clear();
+		this.choicesFinished.clear();
+	}
+
+	private void endOfBody() {
+		if (!this.choicesSeen.isEmpty() && this.choicesFinished.containsAll(this.choicesSeen)) {
+			endNormally("end of body after every choice finished");
+			return;
+		}
+		fail(new LlmTruncatedStreamException("The LLM stream from " + this.transport.uri()
+				+ " ended without [DONE] or a finish reason after " + this.tracker.chunks()
+				+ " chunks; the answer is probably incomplete"));
+	}
+
+	private void endNormally(String how) {
+		this.ended = true;
+		this.opened.exchange().close();
+		if (this.tracker.end(Outcome.SUCCESS, null)) {
+			logger.trace("Stream ended at {} after {} chunks", how, this.tracker.chunks());
+		}
+	}
+
+	private void endCancelled() {
+		this.ended = true;
+		this.opened.exchange().close();
+		if (this.tracker.end(Outcome.CANCELLED, null)) {
+			logger.trace("Stream cancelled after {} chunks", this.tracker.chunks());
+		}
+	}
+
+	private void fail(LlmException error) {
+		this.ended = true;
+		this.next = null;
+		this.pendingError = null;
+		this.opened.exchange().close();
+		if (this.cancelled) {
+			// The failure is the cancel's doing (or raced it): end quietly as promised.
+			this.tracker.end(Outcome.CANCELLED, null);
+			return;
+		}
+		this.tracker.end(Outcome.ERROR, error);
+		logger.debug("Stream failed after {} chunks: {}", this.tracker.chunks(), error.getMessage());
+		throw error;
+	}
+
+	@Override
+	public void cancel() {
+		this.cancelled = true;
+		this.opened.exchange().cancel();
+		this.tracker.end(Outcome.CANCELLED, null);
+	}
+
+	@Override
+	public void close() {
+		if (!this.tracker.ended()) {
+			cancel();
+		}
+		this.opened.exchange().close();
+	}
+
+	/** Sends the request again after a failure that left nothing handed out, as the retry policy allows. */
+	@FunctionalInterface
+	interface Reopener {
+
+		ChatTransport.Opened reopen(LlmException failure);
+
+	}
+
+}

@@ -1,0 +1,123 @@
+package io.echo.llm.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.echo.llm.LlmTimeoutException.Kind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP exchange (one attempt): the response body stream once the headers arrived, and how it ended early.
+ * {@link #timeout} (watchdog thread) and {@link #cancel} (any thread) abort it: a reader blocked waiting for the
+ * headers is interrupted through the {@link HeaderWait}, a reader blocked in a body read wakes when the stream is
+ * closed. Closing the body {@code InputStream} is deliberate: Spring's {@code JdkClientHttpResponse.close()} drains
+ * the body first, which never returns on a connection the server holds open.
+ */
+final class Exchange {
+
+	private static final Object CANCELLED = new Object();
+
+	private static final Object CLOSED = new Object();
+
+	private final HeaderWait headerWait = new HeaderWait();
+
+	/** {@code null} while open, then a {@link Kind}, {@link #CANCELLED} or {@link #CLOSED}. */
+	private final AtomicReference<@Nullable Object> end = new AtomicReference<>();
+
+	private volatile @Nullable InputStream body;
+
+	private volatile TimeoutWatchdog.@Nullable Watch watch;
+
+	HeaderWait headerWait() {
+		return this.headerWait;
+	}
+
+	void watch(TimeoutWatchdog.Watch watch) {
+		this.watch = watch;
+	}
+
+	/** Deadlines of this exchange, or {@code null} before they are set. */
+	@Nullable Deadlines deadlines() {
+		TimeoutWatchdog.Watch current = this.watch;
+		return (current != null) ? current.deadlines() : null;
+	}
+
+	/** Hands over the response body; closed at once if the exchange was aborted meanwhile. */
+	void attach(InputStream body) {
+		this.body = body;
+		if (this.end.get() != null) {
+			closeBody();
+		}
+	}
+
+	InputStream body() {
+		InputStream current = this.body;
+		if (current == null) {
+			throw new IllegalStateException("No response body yet");
+		}
+		return current;
+	}
+
+	/** The given timeout expired: abort, unless the exchange already ended. */
+	void timeout(Kind kind) {
+		if (this.end.compareAndSet(null, kind)) {
+			abort();
+		}
+	}
+
+	/** The caller cancelled: abort, unless the exchange already ended. */
+	void cancel() {
+		if (this.end.compareAndSet(null, CANCELLED)) {
+			abort();
+		}
+	}
+
+	/** The exchange is over (normally or not): stop its deadlines and release the connection. Idempotent. */
+	void close() {
+		this.end.compareAndSet(null, CLOSED);
+		stopWatch();
+		closeBody();
+	}
+
+	/** Whether a timeout or a cancel aborted the exchange. */
+	boolean aborted() {
+		Object reason = this.end.get();
+		return reason != null && reason != CLOSED;
+	}
+
+	boolean cancelled() {
+		return this.end.get() == CANCELLED;
+	}
+
+	/** The timeout that aborted the exchange, or {@code null}. */
+	@Nullable Kind timedOut() {
+		return (this.end.get() instanceof Kind kind) ? kind : null;
+	}
+
+	private void abort() {
+		stopWatch();
+		this.headerWait.interrupt();
+		closeBody();
+	}
+
+	private void stopWatch() {
+		TimeoutWatchdog.Watch current = this.watch;
+		if (current != null) {
+			current.stop();
+		}
+	}
+
+	private void closeBody() {
+		InputStream current = this.body;
+		if (current != null) {
+			try {
+				current.close();
+			}
+			catch (IOException ex) {
+				// Closing is all we wanted; a failure means the connection is gone already.
+			}
+		}
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.echo.llm.internal;
+
+import java.time.Duration;
+
+import io.echo.llm.LlmApiException;
+import io.echo.llm.LlmStreamErrorException;
+import io.echo.llm.chat.ChatJson;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the provider's error out of an error body or an in-stream error event: OpenAI's
+ * {@code {"error": {"message", "type", "code"}}}, vLLM's and others' top-level {@code {"message", "code"}}, FastAPI's
+ * {@code {"detail": ...}}, or plain text (shortened).
+ */
+final class ProviderErrors {
+
+	private static final int MAX_TEXT = 300;
+
+	private ProviderErrors() {
+	}
+
+	/** An HTTP error status with the given body (possibly cut short). */
+	static LlmApiException apiException(int status, String body, @Nullable Duration retryAfter) {
+		ProviderError error = parse(body);
+		return new LlmApiException(status, error.code(), error.message(), retryAfter);
+	}
+
+	/** An error reported inside a stream (the data of an {@code event: error}). */
+	static LlmStreamErrorException streamError(String data) {
+		ProviderError error = parse(data);
+		return new LlmStreamErrorException(error.code(), error.message(), error.status());
+	}
+
+	/** An {@code error} object found on a chunk or in a body. */
+	static LlmStreamErrorException streamError(JsonNode errorObject) {
+		ProviderError error = fromObject(errorObject);
+		return new LlmStreamErrorException(error.code(), error.message(), error.status());
+	}
+
+	static ProviderError parse(String body) {
+		JsonNode root = readTree(body);
+		if (root != null && root.isObject()) {
+			JsonNode error = root.get("error");
+			if (error != null && error.isObject()) {
+				return fromObject(error);
+			}
+			if (error != null && error.isString()) {
+				return new ProviderError(error.stringValue(), text(root.get("code")), status(root));
+			}
+			if (root.has("message")) {
+				return fromObject(root);
+			}
+			JsonNode detail = root.get("detail");
+			if (detail != null) {
+				return new ProviderError(shorten(detail.isString() ? detail.stringValue() : detail.toString()), null, 0);
+			}
+		}
+		String text = body.strip();
+		return new ProviderError(text.isEmpty() ? null : shorten(text), null, 0);
+	}
+
+	private static ProviderError fromObject(JsonNode error) {
+		String message = text(error.get("message"));
+		String code = text(error.get("code"));
+		if (code == null) {
+			code = text(error.get("type"));
+		}
+		return new ProviderError((message != null) ? shorten(message) : null, code, status(error));
+	}
+
+	/** {@code status_code}, or a numeric {@code code} (OpenRouter sends {@code "code": 400}). */
+	private static int status(JsonNode error) {
+		for (String field : new String[] { "status_code", "status", "code" }) {
+			JsonNode value = error.get(field);
+			if (value != null && value.isIntegralNumber() && value.canConvertToInt()) {
+				return value.intValue();
+			}
+			if (value != null && value.isString() && value.stringValue().matches("\\d{3}")) {
+				return Integer.parseInt(value.stringValue());
+			}
+		}
+		return 0;
+	}
+
+	private static @Nullable String text(@Nullable JsonNode node) {
+		if (node == null || node.isNull() || node.isMissingNode()) {
+			return null;
+		}
+		String text = node.isValueNode() ? node.asString() : node.toString();
+		return text.isEmpty() ? null : text;
+	}
+
+	private static @Nullable JsonNode readTree(String body) {
+		try {
+			return ChatJson.mapper().readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static String shorten(String text) {
+		return Texts.abbreviate(text, MAX_TEXT);
+	}
+
+	/**
+	 * What a provider said about a failure.
+	 *
+	 * @param message its message, shortened
+	 * @param code its error code (or type)
+	 * @param status HTTP status it named, or 0
+	 */
+	record ProviderError(@Nullable String message, @Nullable String code, int status) {
+	}
+
+}

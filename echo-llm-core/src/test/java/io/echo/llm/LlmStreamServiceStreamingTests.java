@@ -1,0 +1,202 @@
+package io.echo.llm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.echo.llm.chat.ChatCompletionChunk;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static io.echo.llm.TestStreams.chunkEvent;
+import static io.echo.llm.TestStreams.client;
+import static io.echo.llm.TestStreams.finishEvent;
+import static io.echo.llm.TestStreams.hello;
+import static io.echo.llm.TestStreams.ids;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Streaming over a byte-exact loopback server: framing, ends, cancel and the server's view of the connection. */
+@Timeout(20)
+class LlmStreamServiceStreamingTests {
+
+	private RawHttpServer server;
+
+	@AfterEach
+	void stopServer() throws Exception {
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	void streamsChunksUntilDone() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hel"))
+			.chunk(chunkEvent("c2", "lo"))
+			.chunk(finishEvent("c3"))
+			.chunk("data: [DONE]\n\n")
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).containsExactly("c1", "c2", "c3");
+		}
+	}
+
+	@Test
+	void sendsStreamTrueTheDefaultModelAndTheKeyOnlyAsBearerHeader() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders().chunk("data: [DONE]\n\n").endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).isEmpty();
+		}
+		String request = this.server.requests().get(0);
+		assertThat(request).startsWith("POST /v1/chat/completions HTTP/1.1")
+			.containsIgnoringCase("authorization: Bearer sk-test-secret")
+			.containsIgnoringCase("accept: text/event-stream")
+			.contains("\"stream\":true")
+			.contains("\"model\":\"test-model\"");
+	}
+
+	@Test
+	void doneEndsTheStreamAndClosesAConnectionTheServerHoldsOpen() throws Exception {
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi")).chunk("data: [DONE]\n\n");
+			exchange.awaitClientClose();
+		});
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).containsExactly("c1");
+			assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	void cancelFromAnotherThreadUnblocksTheReaderAndClosesTheConnection() throws Exception {
+		CountDownLatch firstSent = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			firstSent.countDown();
+			exchange.awaitClientClose();
+		});
+		ChatCompletionStream stream = client(this.server.baseUrl()).idleTimeout(Duration.ZERO).build().stream(hello());
+		Iterator<ChatCompletionChunk> iterator = stream.iterator();
+		assertThat(iterator.next().id()).isEqualTo("c1");
+		assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
+		CountDownLatch reading = new CountDownLatch(1);
+		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> {
+			reading.countDown();
+			return iterator.hasNext();
+		});
+		assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+		// The reader may not have reached the socket read yet: cancel must end the iteration either way.
+		stream.cancel();
+		assertThat(reader.get(5, TimeUnit.SECONDS)).isFalse();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(iterator.hasNext()).isFalse();
+	}
+
+	@Test
+	void streamWithoutDoneEndsNormallyWhenEveryChoiceFinished() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk(finishEvent("c2"))
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).containsExactly("c1", "c2");
+		}
+	}
+
+	@Test
+	void lastEventWithoutItsBlankLineIsStillDelivered() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk(finishEvent("c2").strip())
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).containsExactly("c1", "c2");
+		}
+	}
+
+	@Test
+	void streamCutWithoutDoneOrFinishReasonFailsAfterDeliveringWhatArrived() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders().chunk(chunkEvent("c1", "Hi")).endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThatExceptionOfType(LlmTruncatedStreamException.class).isThrownBy(() -> ids(stream, seen))
+				.withMessageContaining("without [DONE]");
+		}
+		assertThat(seen).containsExactly("c1");
+	}
+
+	@Test
+	void errorEventMidStreamFailsAfterDeliveringWhatCameBefore() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk("event: error\ndata: {\"error\":{\"message\":\"Overloaded\",\"code\":\"overloaded\"}}\n\n")
+			.endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThatExceptionOfType(LlmStreamErrorException.class).isThrownBy(() -> ids(stream, seen))
+				.satisfies((ex) -> {
+					assertThat(ex.code()).isEqualTo("overloaded");
+					assertThat(ex.providerMessage()).isEqualTo("Overloaded");
+				});
+		}
+		assertThat(seen).containsExactly("c1");
+	}
+
+	@Test
+	void errorObjectOnAChunkWithUsageDeliversThatChunkThenFails() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk("data: {\"id\":\"c2\",\"error\":{\"code\":400,\"message\":\"Token limit reached\"},"
+					+ "\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\n")
+			.chunk("data: [DONE]\n\n")
+			.endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThatExceptionOfType(LlmStreamErrorException.class).isThrownBy(() -> ids(stream, seen))
+				.satisfies((ex) -> {
+					assertThat(ex.status()).isEqualTo(400);
+					assertThat(ex.providerMessage()).isEqualTo("Token limit reached");
+				});
+		}
+		assertThat(seen).containsExactly("c1", "c2");
+	}
+
+	@Test
+	void dataThatIsNotAChunkIsSkipped() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk("data: not json\n\n")
+			.chunk("data: {\"status\":\"processing\"}\n\n")
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk("data: [DONE]\n\n")
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThat(ids(stream)).containsExactly("c1");
+		}
+	}
+
+	@Test
+	void resetAfterTheFirstChunkFailsWithANetworkErrorAndIsNotRetried() throws Exception {
+		CountDownLatch delivered = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			if (delivered.await(5, TimeUnit.SECONDS)) {
+				exchange.reset();
+			}
+		});
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			Iterator<ChatCompletionChunk> iterator = stream.iterator();
+			assertThat(iterator.next().id()).isEqualTo("c1");
+			delivered.countDown();
+			assertThatExceptionOfType(LlmNetworkException.class).isThrownBy(iterator::hasNext)
+				.withMessageContaining("after 1 chunks");
+		}
+		assertThat(this.server.connections()).isEqualTo(1);
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.echo.llm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A byte-exact HTTP/1.1 server on loopback for what WireMock cannot do: stall, hold a socket open, reset it, and
+ * tell whether the client closed the connection. Each connection runs the given {@link Script}.
+ */
+final class RawHttpServer implements AutoCloseable {
+
+	private final ServerSocket serverSocket;
+
+	private final ExecutorService executor = Executors.newCachedThreadPool();
+
+	private final Script script;
+
+	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private final List<String> requests = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger connections = new AtomicInteger();
+
+	private volatile boolean closing;
+
+	/** Counted down each time a client closes a connection that the script was holding open. */
+	private final CountDownLatch clientClosed = new CountDownLatch(1);
+
+	RawHttpServer(Script script) throws IOException {
+		this.script = script;
+		this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.executor.execute(this::acceptLoop);
+	}
+
+	String baseUrl() {
+		return "http://127.0.0.1:" + this.serverSocket.getLocalPort() + "/v1";
+	}
+
+	/** Requests seen so far, as header text followed by the body. */
+	List<String> requests() {
+		return this.requests;
+	}
+
+	int connections() {
+		return this.connections.get();
+	}
+
+	/** Waits until a client closed a connection that the script waited on with {@link Exchange#awaitClientClose}. */
+	boolean awaitClientClose(long timeout, TimeUnit unit) throws InterruptedException {
+		return this.clientClosed.await(timeout, unit);
+	}
+
+	private void acceptLoop() {
+		while (!this.serverSocket.isClosed()) {
+			try {
+				Socket socket = this.serverSocket.accept();
+				this.sockets.add(socket);
+				this.connections.incrementAndGet();
+				this.executor.execute(() -> serve(socket));
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
+	}
+
+	private void serve(Socket socket) {
+		try (socket) {
+			InputStream in = socket.getInputStream();
+			String request = readRequest(in);
+			this.requests.add(request);
+			this.script.run(new Exchange(socket, request));
+		}
+		catch (IOException | InterruptedException ex) {
+			// The client went away or the test ended: nothing more to serve.
+		}
+	}
+
+	private static String readRequest(InputStream in) throws IOException {
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		int matched = 0;
+		while (matched < 4) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("Connection closed before the request ended");
+			}
+			head.write(b);
+			matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
+		}
+		String headers = head.toString(StandardCharsets.ISO_8859_1);
+		int length = 0;
+		for (String line : headers.split("\r\n")) {
+			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+				length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+			}
+		}
+		byte[] body = in.readNBytes(length);
+		return headers + new String(body, StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.closing = true;
+		this.serverSocket.close();
+		for (Socket socket : this.sockets) {
+			socket.close();
+		}
+		this.executor.shutdownNow();
+	}
+
+	/** What the server does on one connection after reading the request. */
+	@FunctionalInterface
+	interface Script {
+
+		void run(Exchange exchange) throws IOException, InterruptedException;
+
+	}
+
+	/** One connection, with helpers to answer in chunked transfer encoding. */
+	final class Exchange {
+
+		private final Socket socket;
+
+		private final String request;
+
+		private final OutputStream out;
+
+		Exchange(Socket socket, String request) throws IOException {
+			this.socket = socket;
+			this.request = request;
+			this.out = socket.getOutputStream();
+		}
+
+		String request() {
+			return this.request;
+		}
+
+		/** Sends a status line and headers for a chunked event stream. */
+		Exchange sseHeaders() throws IOException {
+			return raw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+		}
+
+		/** Sends the text as one HTTP chunk and flushes it. */
+		Exchange chunk(String text) throws IOException {
+			byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+			this.out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			this.out.write(bytes);
+			this.out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			this.out.flush();
+			return this;
+		}
+
+		/** Ends the chunked body properly. */
+		Exchange endBody() throws IOException {
+			return raw("0\r\n\r\n");
+		}
+
+		Exchange raw(String text) throws IOException {
+			this.out.write(text.getBytes(StandardCharsets.UTF_8));
+			this.out.flush();
+			return this;
+		}
+
+		/** Resets the connection (RST instead of FIN). */
+		void reset() throws IOException {
+			this.socket.setSoLinger(true, 0);
+			this.socket.close();
+		}
+
+		/**
+		 * Holds the connection open until the client closes it (or the test ends), then records that it did.
+		 * @return whether the client closed it
+		 */
+		boolean awaitClientClose() throws IOException {
+			try {
+				while (this.socket.getInputStream().read() >= 0) {
+					// Discard: a client may only send more requests, which this server does not serve.
+				}
+			}
+			catch (IOException ex) {
+				// A reset from the client is a close too.
+			}
+			if (RawHttpServer.this.closing) {
+				return false;
+			}
+			RawHttpServer.this.clientClosed.countDown();
+			return true;
+		}
+
+	}
+
+}
