@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.echo.llm.chat.ChatCompletionChunk;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,16 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Streaming over a byte-exact loopback server: framing, ends, cancel and the server's view of the connection. */
 @Timeout(20)
-class LlmStreamServiceStreamingTests {
-
-	private RawHttpServer server;
-
-	@AfterEach
-	void stopServer() throws Exception {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+class LlmStreamServiceStreamingTests extends RawServerSupport {
 
 	@Test
 	void streamsChunksUntilDone() throws Exception {
@@ -197,6 +188,29 @@ class LlmStreamServiceStreamingTests {
 				.withMessageContaining("after 1 chunks");
 		}
 		assertThat(this.server.connections()).isEqualTo(1);
+	}
+
+	@Test
+	void cancelDuringARetryEndsTheIterationQuietly() throws Exception {
+		AtomicInteger connection = new AtomicInteger();
+		CountDownLatch retrying = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			if (connection.incrementAndGet() == 1) {
+				exchange.sseHeaders();
+			}
+			else {
+				retrying.countDown();
+			}
+			exchange.awaitClientClose();
+		});
+		ChatCompletionStream stream = client(this.server.baseUrl()).firstChunkTimeout(Duration.ofMillis(200))
+			.build()
+			.stream(hello());
+		CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> ids(stream));
+		assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+		stream.cancel();
+		assertThat(reader.get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
 	}
 
 }

@@ -40,6 +40,10 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 
 	private @Nullable Throwable lastFailure;
 
+	private volatile boolean cancelled;
+
+	private volatile @Nullable Exchange inFlight;
+
 	CallRetry(LlmClientSettings settings) {
 		this.settings = settings;
 	}
@@ -55,6 +59,27 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		return this.attempts;
 	}
 
+	/** Called by every attempt once its exchange exists, so that a cancel from another thread can abort it. */
+	void attemptStarted(Exchange exchange) {
+		this.inFlight = exchange;
+		if (this.cancelled) {
+			exchange.cancel();
+		}
+	}
+
+	boolean cancelled() {
+		return this.cancelled;
+	}
+
+	/** The caller cancelled: abort the attempt in flight and stop retrying. */
+	void cancel() {
+		this.cancelled = true;
+		Exchange exchange = this.inFlight;
+		if (exchange != null) {
+			exchange.cancel();
+		}
+	}
+
 	@Nullable Throwable lastFailure() {
 		return this.lastFailure;
 	}
@@ -68,7 +93,7 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 	@Override
 	public boolean shouldRetry(Throwable failure) {
 		this.lastFailure = failure;
-		if (this.attempts >= this.settings.maxAttempts() || !retryable(failure)) {
+		if (this.cancelled || this.attempts >= this.settings.maxAttempts() || !retryable(failure)) {
 			return false;
 		}
 		Duration wait = this.serverWait;
@@ -112,7 +137,7 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 
 	@Override
 	public long nextBackOff() {
-		if (this.attempts >= this.settings.maxAttempts()) {
+		if (this.cancelled || this.attempts >= this.settings.maxAttempts()) {
 			return STOP;
 		}
 		Duration wait = this.serverWait;

@@ -95,6 +95,7 @@ final class ChatTransport {
 		Exchange exchange = new Exchange();
 		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
 		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
+		retry.attemptStarted(exchange);
 		try {
 			HeaderWait headerWait = exchange.headerWait();
 			headerWait.enter();
@@ -178,6 +179,9 @@ final class ChatTransport {
 
 	/** Maps a failure with no usable response to the exception the caller sees. */
 	LlmException failure(Exchange exchange, Exception ex, CallTracker tracker) {
+		if (exchange.cancelled()) {
+			return new LlmException("The LLM call was cancelled", ex);
+		}
 		Kind kind = exchange.timedOut();
 		if (kind == null && hasCause(ex, HttpConnectTimeoutException.class)) {
 			kind = Kind.CONNECT;

@@ -57,6 +57,10 @@ final class Deadlines {
 		this.eventSeen = true;
 	}
 
+	boolean eventSeen() {
+		return this.eventSeen;
+	}
+
 	/** The deadline passed at {@code now}, or {@code null}. */
 	@Nullable Kind expired(long now) {
 		if (this.timeouts.overall() > 0 && now - (this.callStart + this.timeouts.overall()) >= 0) {

@@ -63,8 +63,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		ChatCompletionRequest prepared = prepare(request, true);
 		Call call = new Call(prepared, true);
 		ChatTransport.Opened opened = call.open(null, EVENT_STREAM);
-		return new DefaultChatCompletionStream(opened, (failure) -> call.open(failure, EVENT_STREAM), call.tracker,
-				this.transport, this.settings.maxEventBytes());
+		return new DefaultChatCompletionStream(opened, call, call.tracker, this.transport,
+				this.settings.maxEventBytes());
 	}
 
 	@Override
@@ -97,7 +97,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private ChatCompletionResponse readResponse(ChatTransport.Opened opened, CallTracker tracker) {
 		// The headers count as the first chunk; from here the idle and overall deadlines guard the body.
-		opened.deadlines().eventArrived();
+		opened.exchange().eventArrived();
 		byte[] body = readBody(opened, tracker);
 		JsonNode tree;
 		try {
@@ -149,7 +149,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	}
 
 	/** One call: its listener, its retry state, and the request bytes sent by every attempt. */
-	private final class Call {
+	private final class Call implements DefaultChatCompletionStream.Reopener {
 
 		private final CallTracker tracker;
 
@@ -176,11 +176,21 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 				this.body = ChatJson.mapper().writeValueAsBytes(request);
 			}
 			catch (JacksonException ex) {
-				LlmException failure = new LlmInvalidResponseException(
+				LlmException failure = new LlmException(
 						"Could not write the request as JSON: " + ex.getOriginalMessage(), ex);
 				this.tracker.end(Outcome.ERROR, failure);
 				throw failure;
 			}
+		}
+
+		@Override
+		public ChatTransport.Opened reopen(LlmException failure) {
+			return open(failure, EVENT_STREAM);
+		}
+
+		@Override
+		public void cancel() {
+			this.retry.cancel();
 		}
 
 		/**
@@ -200,7 +210,12 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 					logger.debug("Not retrying: the server asked to wait longer than maxRetryAfter ({})",
 							DefaultLlmStreamService.this.settings.maxRetryAfter());
 				}
-				this.tracker.end(Outcome.ERROR, failure);
+				if (this.retry.cancelled()) {
+					this.tracker.end(Outcome.CANCELLED, null);
+				}
+				else {
+					this.tracker.end(Outcome.ERROR, failure);
+				}
 				throw failure;
 			}
 		}

@@ -43,6 +43,14 @@ final class Exchange {
 		return (current != null) ? current.deadlines() : null;
 	}
 
+	/** An event (or, for a plain response, the headers) arrived: from now on the idle deadline applies. */
+	void eventArrived() {
+		TimeoutWatchdog.Watch current = this.watch;
+		if (current != null) {
+			current.eventArrived();
+		}
+	}
+
 	/** Hands over the response body; closed at once if the exchange was aborted meanwhile. */
 	void attach(InputStream body) {
 		this.body = body;

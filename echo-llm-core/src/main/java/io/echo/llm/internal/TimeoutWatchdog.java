@@ -46,15 +46,22 @@ final class TimeoutWatchdog {
 	 * @param onExpiry called once, on the watchdog thread, with the kind that expired
 	 */
 	Watch watch(Deadlines deadlines, Consumer<Kind> onExpiry) {
-		Watch watch = new Watch(deadlines, onExpiry);
+		Watch watch = new Watch(this, deadlines, onExpiry);
 		arm(watch);
 		return watch;
 	}
 
+	/** Schedules the next check, replacing any scheduled one so that a watch never has two chains of checks. */
 	private void arm(Watch watch) {
-		long delay = watch.deadlines.nanosToNextCheck(now());
-		if (delay != Deadlines.NONE && !watch.stopped) {
-			watch.next = this.timer.schedule(() -> check(watch), delay, TimeUnit.NANOSECONDS);
+		synchronized (watch) {
+			ScheduledFuture<?> previous = watch.next;
+			if (previous != null) {
+				previous.cancel(false);
+			}
+			long delay = watch.deadlines.nanosToNextCheck(now());
+			if (delay != Deadlines.NONE && !watch.stopped) {
+				watch.next = this.timer.schedule(() -> check(watch), delay, TimeUnit.NANOSECONDS);
+			}
 		}
 	}
 
@@ -79,6 +86,8 @@ final class TimeoutWatchdog {
 	/** Deadlines being watched; {@link #stop()} when the exchange ends. */
 	static final class Watch {
 
+		private final TimeoutWatchdog watchdog;
+
 		private final Deadlines deadlines;
 
 		private final Consumer<Kind> onExpiry;
@@ -87,13 +96,26 @@ final class TimeoutWatchdog {
 
 		private volatile @Nullable ScheduledFuture<?> next;
 
-		private Watch(Deadlines deadlines, Consumer<Kind> onExpiry) {
+		private Watch(TimeoutWatchdog watchdog, Deadlines deadlines, Consumer<Kind> onExpiry) {
+			this.watchdog = watchdog;
 			this.deadlines = deadlines;
 			this.onExpiry = onExpiry;
 		}
 
 		Deadlines deadlines() {
 			return this.deadlines;
+		}
+
+		/**
+		 * The first event arrived: the first-chunk deadline gives way to the idle one, which may come sooner than
+		 * the check already scheduled, so schedule again. Happens once per exchange.
+		 */
+		void eventArrived() {
+			if (this.deadlines.eventSeen()) {
+				return;
+			}
+			this.deadlines.eventArrived();
+			this.watchdog.arm(this);
 		}
 
 		/** Stops watching; idempotent. */

@@ -28,6 +28,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code spring.threads.virtual.enabled=true}), never on the request thread. When the client goes away (disconnect,
  * failed write, emitter timeout or error) the upstream connection is closed at once. A failure becomes an
  * {@code error} event (see {@link RelayFormat}) followed by the end of the response.
+ * <p>
+ * Each relay holds one executor thread for the length of its stream: on platform threads, size the executor for the
+ * number of concurrent streams (Boot's default pool of 8 queues the ninth).
  */
 public class LlmSseRelay implements AutoCloseable {
 
