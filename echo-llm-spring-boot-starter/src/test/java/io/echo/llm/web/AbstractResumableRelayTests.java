@@ -87,22 +87,25 @@ abstract class AbstractResumableRelayTests {
 	@Test
 	void resumeAfterADroppedConnectionGetsEveryEventExactlyOnce() throws IOException {
 		List<SseEvent> uninterrupted = chat(instanceA()).rest();
+		int requestsBefore = this.upstream.requests();
 		this.upstream.pauseAfter(3);
 		List<SseEvent> beforeDrop;
 		try (SseClient first = chat(instanceA())) {
 			beforeDrop = first.next(4);
 		}
-		this.upstream.release();
 		SseEvent last = beforeDrop.get(beforeDrop.size() - 1);
 		List<SseEvent> afterResume;
 		try (SseClient second = SseClient.get(streamUri(instanceB(), streamId(last)), Map.of("Last-Event-ID", last.id()))) {
 			assertThat(second.status()).isEqualTo(200);
+			// Only now does the upstream go on: the resumed client gets the rest live, not only from the replay.
+			this.upstream.release();
 			afterResume = second.rest();
 		}
 		List<SseEvent> received = new ArrayList<>(beforeDrop);
 		received.addAll(afterResume);
 		assertThat(ids(received)).isEqualTo(expectedIds(streamId(last), received.size()));
 		assertThat(contents(received)).isEqualTo(contents(uninterrupted));
+		assertThat(this.upstream.requests()).as("upstream calls for the interrupted reply").isEqualTo(requestsBefore + 1);
 	}
 
 	@Test
