@@ -5,6 +5,7 @@ import io.echo.llm.web.LlmStreamStore;
 import io.echo.llm.web.RedisLlmStreamStore;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -13,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The {@link LlmStreamStore} of a resumable relay, chosen by {@code echo.llm.relay.store}.
+ * The {@link LlmStreamStore} of a resumable relay, chosen by {@code echo.llm.relay.store}; none when the relay is not
+ * resumable.
  */
 final class EchoLlmRelayStoreConfigurations {
 
@@ -21,11 +23,12 @@ final class EchoLlmRelayStoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("echo.llm.relay.resumable")
 	@ConditionalOnProperty(name = "echo.llm.relay.store", havingValue = "memory", matchIfMissing = true)
 	static class MemoryStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(LlmStreamStore.class)
 		InMemoryLlmStreamStore llmStreamStore(EchoLlmProperties properties) {
 			EchoLlmProperties.Relay relay = properties.getRelay();
 			return new InMemoryLlmStreamStore(relay.getRetention(), relay.getMaxStreams(),
@@ -35,6 +38,7 @@ final class EchoLlmRelayStoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("echo.llm.relay.resumable")
 	@ConditionalOnClass(RedisConnectionFactory.class)
 	@ConditionalOnProperty(name = "echo.llm.relay.store", havingValue = "redis")
 	static class RedisStoreConfiguration {

@@ -1,6 +1,7 @@
 package io.echo.llm.autoconfigure;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.web.LlmSseRelay;
@@ -55,7 +56,8 @@ public final class EchoLlmWebAutoConfiguration {
 		}
 		LlmStreamStore streams = store.getIfUnique();
 		if (streams == null) {
-			throw new IllegalStateException("echo.llm.relay.resumable=true with echo.llm.relay.store=" + relay.getStore()
+			throw new IllegalStateException("echo.llm.relay.resumable=true with echo.llm.relay.store="
+					+ relay.getStore().name().toLowerCase(Locale.ROOT)
 					+ " needs a single LlmStreamStore; for 'redis' add spring-boot-starter-data-redis and "
 					+ "configure spring.data.redis.*");
 		}

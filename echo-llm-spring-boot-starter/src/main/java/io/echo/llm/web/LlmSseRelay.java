@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -102,7 +104,9 @@ public class LlmSseRelay implements AutoCloseable {
 
 	/**
 	 * Streams the request with the given service (for instance a named client of {@link io.echo.llm.LlmClients}) and
-	 * relays it.
+	 * relays it. When the relay is resumable and the request carries a {@code Last-Event-ID} header (an
+	 * {@code EventSource} reconnecting to the URL it started from), the browser format continues that stream instead of
+	 * calling the service again.
 	 * @param service the service to call
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
@@ -113,6 +117,11 @@ public class LlmSseRelay implements AutoCloseable {
 		Objects.requireNonNull(request, "request");
 		Objects.requireNonNull(format, "format");
 		if (format == RelayFormat.BROWSER && this.resumable != null) {
+			String lastEventId = lastEventId();
+			if (lastEventId != null && lastEventId.indexOf(':') > 0) {
+				// EventSource reconnects to the URL it started from: continue that stream instead of a new call.
+				return this.resumable.resumeQuietly(lastEventId);
+			}
 			return this.resumable.relay(service, request);
 		}
 		SseEmitter emitter = new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
@@ -166,6 +175,13 @@ public class LlmSseRelay implements AutoCloseable {
 		if (this.resumable != null) {
 			this.resumable.close();
 		}
+	}
+
+	private static @Nullable String lastEventId() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			return attributes.getRequest().getHeader("Last-Event-ID");
+		}
+		return null;
 	}
 
 	private ResumableRelay resumable() {

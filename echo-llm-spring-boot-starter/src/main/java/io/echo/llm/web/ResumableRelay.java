@@ -106,6 +106,19 @@ final class ResumableRelay implements AutoCloseable {
 		return emitter;
 	}
 
+	/** Resumes from an event id {@code <streamId>:<sequence>}; an unknown stream or bad id ends with an error event. */
+	SseEmitter resumeQuietly(String lastEventId) {
+		String streamId = lastEventId.substring(0, lastEventId.lastIndexOf(':'));
+		try {
+			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
+		}
+		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
+			SseEmitter emitter = newEmitter();
+			sendQuietly(emitter, error(404, "stream_not_found", "This reply is unknown or expired"));
+			return emitter;
+		}
+	}
+
 	boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
 	}

@@ -2,6 +2,7 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,6 +107,22 @@ abstract class AbstractResumableRelayTests {
 		assertThat(ids(received)).isEqualTo(expectedIds(streamId(last), received.size()));
 		assertThat(contents(received)).isEqualTo(contents(uninterrupted));
 		assertThat(this.upstream.requests()).as("upstream calls for the interrupted reply").isEqualTo(requestsBefore + 1);
+	}
+
+	@Test
+	void eventSourceReconnectingToTheChatUrlContinuesTheStreamWithoutANewCall() throws Exception {
+		List<SseEvent> all = chat(instanceA()).rest();
+		int requests = this.upstream.requests();
+		SseEvent resumeFrom = all.get(2);
+		HttpRequest reconnect = HttpRequest.newBuilder(URI.create(instanceB() + "/api/chat"))
+			.header("Content-Type", "application/json")
+			.header("Last-Event-ID", resumeFrom.id())
+			.POST(HttpRequest.BodyPublishers.ofString(PROMPT))
+			.build();
+		try (SseClient resumed = SseClient.send(reconnect)) {
+			assertThat(resumed.rest()).isEqualTo(all.subList(3, all.size()));
+		}
+		assertThat(this.upstream.requests()).isEqualTo(requests);
 	}
 
 	@Test

@@ -68,7 +68,7 @@ final class SseClient implements AutoCloseable {
 		}
 	}
 
-	private static SseClient send(HttpRequest request) {
+	static SseClient send(HttpRequest request) {
 		try {
 			return new SseClient(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()));
 		}
