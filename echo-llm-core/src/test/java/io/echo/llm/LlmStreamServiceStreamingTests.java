@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,7 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		assertThat(request).startsWith("POST /v1/chat/completions HTTP/1.1")
 			.containsIgnoringCase("authorization: Bearer sk-test-secret")
 			.containsIgnoringCase("accept: text/event-stream")
+			.doesNotContainIgnoringCase("accept-encoding")
 			.contains("\"stream\":true")
 			.contains("\"model\":\"test-model\"");
 	}
@@ -76,13 +79,12 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		Iterator<ChatCompletionChunk> iterator = stream.iterator();
 		assertThat(iterator.next().id()).isEqualTo("c1");
 		assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
-		CountDownLatch reading = new CountDownLatch(1);
+		AtomicReference<Thread> readerThread = new AtomicReference<>();
 		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> {
-			reading.countDown();
+			readerThread.set(Thread.currentThread());
 			return iterator.hasNext();
 		});
-		assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
-		// The reader may not have reached the socket read yet: cancel must end the iteration either way.
+		awaitBlocked(readerThread);
 		stream.cancel();
 		assertThat(reader.get(5, TimeUnit.SECONDS)).isFalse();
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
@@ -211,6 +213,57 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		stream.cancel();
 		assertThat(reader.get(5, TimeUnit.SECONDS)).isEmpty();
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void eventLargerThanMaxEventBytesFailsAfterDeliveringWhatCameBefore() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk(chunkEvent("c2", "x".repeat(500)))
+			.endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).maxEventBytes(300).build().stream(hello())) {
+			assertThatExceptionOfType(LlmInvalidResponseException.class).isThrownBy(() -> ids(stream, seen))
+				.withMessageContaining("300 bytes");
+		}
+		assertThat(seen).containsExactly("c1");
+	}
+
+	@Test
+	void jsonErrorInsteadOfAnEventStreamFailsWithTheProviderMessage() throws Exception {
+		String body = "{\"error\":{\"message\":\"Model is loading\",\"code\":\"model_loading\"}}";
+		this.server = new RawHttpServer((exchange) -> exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + body.length() + "\r\n\r\n" + body));
+		assertThatExceptionOfType(LlmApiException.class)
+			.isThrownBy(() -> client(this.server.baseUrl()).build().stream(hello()))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("model_loading"));
+	}
+
+	@Test
+	void closingTheJavaStreamClosesTheConnection() throws Exception {
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi")).chunk(chunkEvent("c2", "there"));
+			exchange.awaitClientClose();
+		});
+		LlmStreamService llm = client(this.server.baseUrl()).build();
+		try (Stream<ChatCompletionChunk> chunks = llm.stream(hello()).stream()) {
+			assertThat(chunks.findFirst()).hasValueSatisfying((chunk) -> assertThat(chunk.id()).isEqualTo("c1"));
+		}
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/** Waits (bounded) until the reader thread parks inside the body read. */
+	private static void awaitBlocked(AtomicReference<Thread> reader) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			Thread thread = reader.get();
+			if (thread != null && (thread.getState() == Thread.State.WAITING
+					|| thread.getState() == Thread.State.TIMED_WAITING)) {
+				return;
+			}
+			Thread.sleep(1);
+		}
+		throw new AssertionError("The reader never blocked in a read");
 	}
 
 }

@@ -66,13 +66,18 @@ final class ChatTransport {
 	}
 
 	private static JdkClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
-		HttpClient.Builder client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL);
+		// Redirects stay off (the JDK default): following one could carry the API key to another host.
+		HttpClient.Builder client = HttpClient.newBuilder();
 		if (isPositive(settings.connectTimeout())) {
 			client.connectTimeout(settings.connectTimeout());
 		}
 		// No read timeout on the factory: it is a whole-exchange timer that would cut long streams. The
 		// watchdog enforces first-chunk, idle and overall deadlines instead.
-		return new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		// Without Accept-Encoding, servers send the stream as is: Spring's gzip wrapper blocks for the first body
+		// byte while it looks for a body, and an inflater adds a buffer between the socket and the caller.
+		factory.enableCompression(false);
+		return factory;
 	}
 
 	static boolean isPositive(Duration duration) {

@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.echo.llm.fixtures.Fixtures;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,7 +22,7 @@ final class SseVectors {
 	}
 
 	static List<Vector> all() {
-		Path file = fixturesDir().resolve("sse-vectors.json");
+		Path file = Fixtures.dir().resolve("sse-vectors.json");
 		try {
 			List<Vector> vectors = JsonMapper.builder().build().readValue(Files.readAllBytes(file),
 					new TypeReference<List<Vector>>() {
@@ -34,11 +35,6 @@ final class SseVectors {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + file, ex);
 		}
-	}
-
-	private static Path fixturesDir() {
-		String property = System.getProperty("echo.fixtures.dir");
-		return Path.of((property != null) ? property : "../../shared/fixtures");
 	}
 
 	/**

@@ -19,7 +19,6 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -139,7 +138,6 @@ class ObservationLlmCallListenerTests {
 	}
 
 	@Test
-	@Disabled("needs the wire types")
 	void reportedTokenUsageIsRecordedByType() {
 		Call call = this.listener.start(new CallInfo("default", "m", true));
 		call.chunk(chunk("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}"));

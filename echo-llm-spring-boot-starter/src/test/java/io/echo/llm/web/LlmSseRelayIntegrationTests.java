@@ -22,7 +22,6 @@ import io.echo.llm.chat.ChatJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -53,9 +52,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=relay-test")
 class LlmSseRelayIntegrationTests {
 
-	// TODO remove once the wire types are merged: the skeleton chunk has no deltas or finish reason.
-	static final String WIRE_TYPES_PENDING = "needs the wire types";
-
 	private static final SseUpstream upstream = startUpstream();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,7 +70,6 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
-	@Disabled(WIRE_TYPES_PENDING)
 	void browserFormatIsNamedEventsWithSmallJson() throws Exception {
 		List<RelayEvent> events = post("/chat?format=BROWSER", "script");
 		assertThat(events).containsExactly(new RelayEvent("reasoning", "{\"text\":\"Think\"}"),
@@ -88,7 +83,6 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
-	@Disabled(WIRE_TYPES_PENDING)
 	void openAiFormatIsTheChunksThenDone() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "script");
 		assertThat(events).hasSize(SseUpstream.SCRIPT.size() + 1);
@@ -122,7 +116,6 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
-	@Disabled(WIRE_TYPES_PENDING)
 	void clientGoneClosesTheUpstreamWithinOneSecond() throws Exception {
 		HttpRequest request = request("/chat?format=BROWSER", "endless");
 		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
@@ -136,7 +129,6 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
-	@Disabled(WIRE_TYPES_PENDING)
 	void namedClientIsRelayedWithItsOwnSettings() throws Exception {
 		List<RelayEvent> events = post("/clients/second/chat?format=BROWSER", "script");
 		assertThat(events).last().isEqualTo(new RelayEvent("done", "{\"finish_reason\":\"tool_calls\"}"));

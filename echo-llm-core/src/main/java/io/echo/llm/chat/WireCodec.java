@@ -1,0 +1,526 @@
+package io.echo.llm.chat;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.BeanProperty;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Reads and writes the wire records of this package so that a provider's JSON survives a read and a write unchanged.
+ * <p>
+ * Jackson's record binding cannot tell an absent field from an explicit {@code null}, and it would rewrite a number
+ * sent where text is modelled (an error {@code code} of {@code 400}) as a string. So each record is bound from the
+ * JSON tree: every component reads the field of its JSON name; fields without a component, and the original value of a
+ * field the component cannot reproduce exactly (an explicit null, a number read as text, a single string read as a
+ * list, a value of the wrong type), go to the record's {@code extra} map. On writing, such an original is written in
+ * place of the typed value as long as the typed value is still the one read from it; a changed value wins.
+ * <p>
+ * A component's JSON name is its {@link JsonProperty @JsonProperty} value, else its name in snake_case. Supported
+ * component types: {@code String}, {@code int}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
+ * {@code JsonNode}, {@link MessageContent}, another wire record, a {@code List} of strings or of wire records, and the
+ * {@code Map<String, JsonNode> extra} component every wire record ends with.
+ */
+final class WireCodec {
+
+	private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+
+		@Override
+		protected Shape computeValue(Class<?> type) {
+			return new Shape(type);
+		}
+
+	};
+
+	private static final Object MISMATCH = new Object();
+
+	private WireCodec() {
+	}
+
+	/**
+	 * Binds a wire record (or a {@link MessageContent}) from a JSON value.
+	 * @throws IllegalArgumentException if the value has the wrong JSON type
+	 */
+	static <T> T read(Class<T> type, JsonNode node) {
+		Object value = (type == MessageContent.class) ? readContent(node) : readRecord(SHAPES.get(type), node);
+		if (value == MISMATCH) {
+			throw new IllegalArgumentException(
+					"Expected " + ((type == MessageContent.class) ? "a string or an array" : "a JSON object") + " for "
+							+ type.getSimpleName() + " but got " + node.getNodeType());
+		}
+		return type.cast(value);
+	}
+
+	/** Writes a wire record (or a {@link MessageContent}). */
+	static void write(Object value, JsonGenerator gen) {
+		if (value instanceof MessageContent content) {
+			writeContent(content, gen);
+			return;
+		}
+		Shape shape = SHAPES.get(value.getClass());
+		Map<String, JsonNode> extra = shape.extra(value);
+		gen.writeStartObject(value);
+		for (Component component : shape.components) {
+			Object typed = component.get(value);
+			JsonNode original = extra.get(component.jsonName);
+			if (original != null && writesOriginal(component, original, typed)) {
+				gen.writeName(component.jsonName);
+				gen.writeTree(original);
+			}
+			else if (typed != null) {
+				gen.writeName(component.jsonName);
+				writeValue(component, typed, gen);
+			}
+		}
+		for (Map.Entry<String, JsonNode> entry : extra.entrySet()) {
+			if (!shape.byName.containsKey(entry.getKey())) {
+				gen.writeName(entry.getKey());
+				gen.writeTree(entry.getValue());
+			}
+		}
+		gen.writeEndObject();
+	}
+
+	private static boolean writesOriginal(Component component, JsonNode original, @Nullable Object typed) {
+		if (original.isNull()) {
+			return typed == null;
+		}
+		Object fromOriginal = component.convert(original);
+		return Objects.equals((fromOriginal == MISMATCH) ? null : fromOriginal, typed);
+	}
+
+	private static Object readRecord(Shape shape, JsonNode node) {
+		if (!node.isObject()) {
+			return MISMATCH;
+		}
+		Object[] args = new Object[shape.components.size() + 1];
+		Map<String, JsonNode> extra = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonNode> property : node.properties()) {
+			Component component = shape.byName.get(property.getKey());
+			JsonNode value = property.getValue();
+			if (component == null) {
+				extra.put(property.getKey(), value);
+				continue;
+			}
+			Object converted = value.isNull() ? MISMATCH : component.convert(value);
+			if (converted == MISMATCH || !component.isExact(value)) {
+				extra.put(property.getKey(), value);
+			}
+			args[component.position] = (converted == MISMATCH) ? null : converted;
+		}
+		for (Component component : shape.components) {
+			if (component.kind == Kind.PRIMITIVE_INT && args[component.position] == null) {
+				args[component.position] = 0;
+			}
+		}
+		args[args.length - 1] = extra;
+		return shape.construct(args);
+	}
+
+	private static Object readContent(JsonNode node) {
+		if (node.isString()) {
+			return new MessageContent.Text(node.stringValue());
+		}
+		Object parts = readRecordList(ContentPart.class, node);
+		return (parts == MISMATCH) ? MISMATCH : new MessageContent.Parts(castList(parts));
+	}
+
+	private static Object readRecordList(Class<?> elementType, JsonNode node) {
+		if (!node.isArray()) {
+			return MISMATCH;
+		}
+		Shape shape = SHAPES.get(elementType);
+		List<Object> list = new ArrayList<>(node.size());
+		for (JsonNode element : node.values()) {
+			Object value = readRecord(shape, element);
+			if (value == MISMATCH) {
+				return MISMATCH;
+			}
+			list.add(value);
+		}
+		return list;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> List<T> castList(Object list) {
+		return (List<T>) list;
+	}
+
+	private static void writeValue(Component component, Object value, JsonGenerator gen) {
+		switch (component.kind) {
+			case STRING -> gen.writeString((String) value);
+			case INT, PRIMITIVE_INT -> gen.writeNumber((Integer) value);
+			case LONG -> gen.writeNumber((Long) value);
+			case DOUBLE -> gen.writeNumber((Double) value);
+			case BOOLEAN -> gen.writeBoolean((Boolean) value);
+			case JSON -> gen.writeTree((JsonNode) value);
+			case CONTENT -> writeContent((MessageContent) value, gen);
+			case RECORD -> write(value, gen);
+			case STRING_LIST -> {
+				gen.writeStartArray();
+				for (Object element : (List<?>) value) {
+					gen.writeString((String) element);
+				}
+				gen.writeEndArray();
+			}
+			case RECORD_LIST -> writeRecords((List<?>) value, gen);
+		}
+	}
+
+	private static void writeContent(MessageContent content, JsonGenerator gen) {
+		if (content instanceof MessageContent.Text text) {
+			gen.writeString(text.text());
+		}
+		else {
+			writeRecords(((MessageContent.Parts) content).parts(), gen);
+		}
+	}
+
+	private static void writeRecords(List<?> records, JsonGenerator gen) {
+		gen.writeStartArray();
+		for (Object element : records) {
+			write(element, gen);
+		}
+		gen.writeEndArray();
+	}
+
+	// Copies for the records' compact constructors and accessors: JsonNode containers are mutable, so a record keeps
+	// its own copy and hands out copies.
+
+	static Map<String, JsonNode> copyExtra(@Nullable Map<String, ? extends @Nullable JsonNode> extra) {
+		if (extra == null || extra.isEmpty()) {
+			return Collections.emptyMap();
+		}
+		Map<String, JsonNode> copy = new LinkedHashMap<>(extra.size() * 2);
+		extra.forEach((name, value) -> copy.put(Objects.requireNonNull(name, "extra field name"),
+				(value != null) ? value.deepCopy() : NullNode.getInstance()));
+		return Collections.unmodifiableMap(copy);
+	}
+
+	static @Nullable JsonNode copy(@Nullable JsonNode node) {
+		return (node != null) ? node.deepCopy() : null;
+	}
+
+	/** Reasoning text from {@code reasoning_content} or else {@code reasoning}: vLLM sends both with the same text. */
+	static String reasoningText(@Nullable String reasoningContent, @Nullable String reasoning) {
+		if (reasoningContent != null) {
+			return reasoningContent;
+		}
+		return (reasoning != null) ? reasoning : "";
+	}
+
+	static @Nullable Integer intField(@Nullable JsonNode object, String name) {
+		JsonNode value = (object != null) ? object.get(name) : null;
+		return (value != null && value.isIntegralNumber() && value.canConvertToInt()) ? value.intValue() : null;
+	}
+
+	static <T> @Nullable List<T> copyList(@Nullable List<T> list) {
+		return (list != null) ? List.copyOf(list) : null;
+	}
+
+	static JsonNode toNode(@Nullable Object value) {
+		if (value == null) {
+			return NullNode.getInstance();
+		}
+		if (value instanceof JsonNode node) {
+			return node.deepCopy();
+		}
+		if (value instanceof String text) {
+			return JsonNodeFactory.instance.stringNode(text);
+		}
+		return ChatJson.mapper().valueToTree(value);
+	}
+
+	private enum Kind {
+
+		STRING, INT, PRIMITIVE_INT, LONG, DOUBLE, BOOLEAN, JSON, CONTENT, RECORD, STRING_LIST, RECORD_LIST
+
+	}
+
+	private static final class Shape {
+
+		private final List<Component> components = new ArrayList<>();
+
+		private final Map<String, Component> byName = new HashMap<>();
+
+		private final Field extraField;
+
+		private final Constructor<?> constructor;
+
+		Shape(Class<?> type) {
+			if (!type.isRecord()) {
+				throw new IllegalStateException(type.getName() + " is not a wire record");
+			}
+			RecordComponent[] recordComponents = type.getRecordComponents();
+			RecordComponent last = recordComponents[recordComponents.length - 1];
+			if (!last.getName().equals("extra") || last.getType() != Map.class) {
+				throw new IllegalStateException(type.getName() + " must end with a Map<String, JsonNode> extra");
+			}
+			Class<?>[] types = new Class<?>[recordComponents.length];
+			for (int i = 0; i < recordComponents.length; i++) {
+				types[i] = recordComponents[i].getType();
+				if (i < recordComponents.length - 1) {
+					Component component = new Component(type, recordComponents[i], i);
+					this.components.add(component);
+					this.byName.put(component.jsonName, component);
+				}
+			}
+			this.extraField = field(type, last.getName());
+			try {
+				this.constructor = type.getDeclaredConstructor(types);
+			}
+			catch (NoSuchMethodException ex) {
+				throw new IllegalStateException("No canonical constructor on " + type.getName(), ex);
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		Map<String, JsonNode> extra(Object record) {
+			try {
+				return (Map<String, JsonNode>) this.extraField.get(record);
+			}
+			catch (IllegalAccessException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		Object construct(Object[] args) {
+			try {
+				return this.constructor.newInstance(args);
+			}
+			catch (InvocationTargetException ex) {
+				if (ex.getCause() instanceof RuntimeException runtime) {
+					throw runtime;
+				}
+				throw new IllegalStateException(ex.getCause());
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	private static Field field(Class<?> type, String name) {
+		try {
+			// The field, not the accessor: accessors hand out copies or defaults (an empty list for an absent one).
+			Field field = type.getDeclaredField(name);
+			field.setAccessible(true);
+			return field;
+		}
+		catch (NoSuchFieldException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static final class Component {
+
+		private final String jsonName;
+
+		private final int position;
+
+		private final Kind kind;
+
+		private final @Nullable Class<?> recordType;
+
+		private final Field field;
+
+		Component(Class<?> owner, RecordComponent component, int position) {
+			this.position = position;
+			this.field = field(owner, component.getName());
+			JsonProperty property = this.field.getAnnotation(JsonProperty.class);
+			this.jsonName = (property != null && !property.value().isEmpty()) ? property.value()
+					: snakeCase(component.getName());
+			Class<?> type = component.getType();
+			Class<?> element = (type == List.class) ? elementType(owner, component.getGenericType()) : null;
+			this.kind = kindOf(owner, type, element);
+			this.recordType = (this.kind == Kind.RECORD) ? type : (this.kind == Kind.RECORD_LIST) ? element : null;
+		}
+
+		@Nullable Object get(Object record) {
+			try {
+				return this.field.get(record);
+			}
+			catch (IllegalAccessException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		/** The typed value of a non-null JSON value, or {@link #MISMATCH}. */
+		Object convert(JsonNode node) {
+			return switch (this.kind) {
+				case STRING -> (node.isString() || node.isNumber() || node.isBoolean()) ? node.asString() : MISMATCH;
+				case INT, PRIMITIVE_INT -> (node.isNumber() && isWhole(node) && node.canConvertToInt())
+						? (Object) node.intValue() : MISMATCH;
+				case LONG -> (node.isNumber() && isWhole(node) && node.canConvertToLong()) ? (Object) node.longValue()
+						: MISMATCH;
+				case DOUBLE -> node.isNumber() ? (Object) node.doubleValue() : MISMATCH;
+				case BOOLEAN -> node.isBoolean() ? (Object) node.booleanValue() : MISMATCH;
+				case JSON -> node;
+				case CONTENT -> readContent(node);
+				case RECORD -> readRecord(SHAPES.get(Objects.requireNonNull(this.recordType)), node);
+				case STRING_LIST -> stringList(node);
+				case RECORD_LIST -> readRecordList(Objects.requireNonNull(this.recordType), node);
+			};
+		}
+
+		/** Whether writing the typed value of a non-null JSON value gives that JSON value back. */
+		boolean isExact(JsonNode node) {
+			return switch (this.kind) {
+				case STRING -> node.isString();
+				case INT, PRIMITIVE_INT, LONG -> node.isIntegralNumber();
+				case DOUBLE -> node.isDouble();
+				case STRING_LIST -> node.isArray();
+				default -> true;
+			};
+		}
+
+		private static boolean isWhole(JsonNode node) {
+			return node.isIntegralNumber() || node.doubleValue() == Math.rint(node.doubleValue());
+		}
+
+		private static Object stringList(JsonNode node) {
+			if (node.isString()) {
+				return List.of(node.stringValue());
+			}
+			if (!node.isArray()) {
+				return MISMATCH;
+			}
+			List<String> list = new ArrayList<>(node.size());
+			for (JsonNode element : node.values()) {
+				if (!element.isString()) {
+					return MISMATCH;
+				}
+				list.add(element.stringValue());
+			}
+			return list;
+		}
+
+		private static Kind kindOf(Class<?> owner, Class<?> type, @Nullable Class<?> element) {
+			if (type == String.class) {
+				return Kind.STRING;
+			}
+			if (type == int.class) {
+				return Kind.PRIMITIVE_INT;
+			}
+			if (type == Integer.class) {
+				return Kind.INT;
+			}
+			if (type == Long.class) {
+				return Kind.LONG;
+			}
+			if (type == Double.class) {
+				return Kind.DOUBLE;
+			}
+			if (type == Boolean.class) {
+				return Kind.BOOLEAN;
+			}
+			if (type == JsonNode.class) {
+				return Kind.JSON;
+			}
+			if (type == MessageContent.class) {
+				return Kind.CONTENT;
+			}
+			if (type.isRecord()) {
+				return Kind.RECORD;
+			}
+			if (element == String.class) {
+				return Kind.STRING_LIST;
+			}
+			if (element != null && element.isRecord()) {
+				return Kind.RECORD_LIST;
+			}
+			throw new IllegalStateException("Unsupported component type " + type + " in " + owner.getName());
+		}
+
+		private static @Nullable Class<?> elementType(Class<?> owner, Type type) {
+			if (type instanceof ParameterizedType parameterized
+					&& parameterized.getActualTypeArguments()[0] instanceof Class<?> element) {
+				return element;
+			}
+			throw new IllegalStateException("Unsupported list type " + type + " in " + owner.getName());
+		}
+
+		private static String snakeCase(String name) {
+			StringBuilder snake = new StringBuilder(name.length() + 4);
+			for (int i = 0; i < name.length(); i++) {
+				char c = name.charAt(i);
+				if (Character.isUpperCase(c)) {
+					snake.append('_').append(Character.toLowerCase(c));
+				}
+				else {
+					snake.append(c);
+				}
+			}
+			return snake.toString();
+		}
+
+	}
+
+	/** Jackson serializer for the wire types (named by their {@code @JsonSerialize}). */
+	static final class Serializer extends ValueSerializer<Object> {
+
+		@Override
+		public void serialize(Object value, JsonGenerator gen, SerializationContext context) throws JacksonException {
+			write(value, gen);
+		}
+
+	}
+
+	/** Jackson deserializer for the wire types (named by their {@code @JsonDeserialize}). */
+	static final class Deserializer extends ValueDeserializer<Object> {
+
+		private final @Nullable Class<?> type;
+
+		Deserializer() {
+			this(null);
+		}
+
+		private Deserializer(@Nullable Class<?> type) {
+			this.type = type;
+		}
+
+		@Override
+		public ValueDeserializer<?> createContextual(DeserializationContext context, @Nullable BeanProperty property) {
+			JavaType contextual = context.getContextualType();
+			return (contextual != null) ? new Deserializer(contextual.getRawClass()) : this;
+		}
+
+		@Override
+		public Object deserialize(JsonParser parser, DeserializationContext context) throws JacksonException {
+			Class<?> target = Objects.requireNonNull(this.type, "contextual type");
+			JsonNode node = context.readTree(parser);
+			try {
+				return read(target, node);
+			}
+			catch (IllegalArgumentException ex) {
+				return context.reportInputMismatch(target, "%s", ex.getMessage());
+			}
+		}
+
+	}
+
+}
