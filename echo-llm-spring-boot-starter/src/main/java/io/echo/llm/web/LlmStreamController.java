@@ -2,7 +2,6 @@ package io.echo.llm.web;
 
 import java.util.Objects;
 
-import io.echo.llm.chat.ChatJson;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -88,7 +87,7 @@ public class LlmStreamController {
 	private static ResponseEntity<String> error(HttpStatus status, String code, String message) {
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(ChatJson.mapper().writeValueAsString(new RelayError(status.value(), code, message).toMap()));
+			.body(new RelayError(status.value(), code, message).toJson().toString());
 	}
 
 	static long afterSequence(String streamId, @Nullable String lastEventId, @Nullable Long after) {

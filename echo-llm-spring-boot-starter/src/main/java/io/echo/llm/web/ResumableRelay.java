@@ -2,7 +2,6 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
-import io.echo.llm.chat.ChatJson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
@@ -129,7 +128,7 @@ final class ResumableRelay implements AutoCloseable {
 	}
 
 	static RelayEvent error(int status, String code, String message) {
-		return new RelayEvent("error", ChatJson.mapper().writeValueAsString(new RelayError(status, code, message).toMap()));
+		return new RelayEvent("error", new RelayError(status, code, message).toJson().toString());
 	}
 
 	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
@@ -196,7 +195,7 @@ final class ResumableRelay implements AutoCloseable {
 		private void run() {
 			RelayTask task = Objects.requireNonNull(this.task);
 			try {
-				send(new RelayEvent(STREAM_EVENT, ChatJson.mapper().writeValueAsString(Map.of("stream_id", this.streamId))));
+				send(new RelayEvent(STREAM_EVENT, JsonNodeFactory.instance.objectNode().put("stream_id", this.streamId).toString()));
 				task.run();
 			}
 			catch (RuntimeException ex) {
