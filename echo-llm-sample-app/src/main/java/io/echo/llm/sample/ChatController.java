@@ -1,0 +1,31 @@
+package io.echo.llm.sample;
+
+import io.echo.llm.web.LlmSseRelay;
+import io.echo.llm.web.RelayFormat;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The chat page's stream: {@code POST /api/chat} with {@code {"messages": [...], "model": optional}} answers with
+ * the browser-friendly events of {@link RelayFormat#BROWSER} ({@code token}, {@code reasoning}, {@code tool_call},
+ * {@code usage}, {@code error}, {@code done}). Closing the connection cancels the upstream call.
+ */
+@RestController
+class ChatController {
+
+	private final LlmSseRelay relay;
+
+	ChatController(LlmSseRelay relay) {
+		this.relay = relay;
+	}
+
+	@PostMapping(path = "/api/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
+	SseEmitter chat(@RequestBody byte[] body) {
+		return this.relay.relay(ChatRequests.page(body), RelayFormat.BROWSER);
+	}
+
+}

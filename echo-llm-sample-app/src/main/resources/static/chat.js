@@ -1,0 +1,382 @@
+'use strict';
+
+/*
+ * The echo-llm chat page: plain JavaScript, no build step.
+ *
+ * POST /api/chat answers with server-sent events (token, reasoning, tool_call, usage, error, done). EventSource
+ * cannot POST, so the response body is read with fetch and parsed here, following the event-stream rules of the
+ * HTML standard. Stop aborts the fetch: the browser closes the connection and the server cancels the provider call.
+ *
+ * Every parsed event keeps its SSE id and each reply remembers the last one (reply.lastEventId), so that a resumed
+ * stream can ask for what came after it with the standard Last-Event-ID header.
+ */
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const conversation = $('conversation');
+  const form = $('composer');
+  const prompt = $('prompt');
+  const sendButton = $('send');
+  const stopButton = $('stop');
+  const modelInput = $('model');
+
+  /** Messages sent with each request: the whole conversation so far. */
+  let history = [];
+
+  /** The reply being streamed, or null. */
+  let active = null;
+
+  // ---- Server-sent events over fetch -------------------------------------------------------------------------
+
+  /**
+   * Reads a text/event-stream body and calls onEvent({event, data, id}) for each event, as the HTML standard's
+   * parser does: lines end in CRLF, LF or CR; "data" lines join with LF; "id" persists until changed; comments and
+   * unknown fields are ignored. Resolves when the body ends; rejects when reading fails (an abort included).
+   */
+  async function readEventStream(body, onEvent, lastEventId = '') {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let event = '';
+    let data = [];
+    let id = lastEventId;
+    const line = (text) => {
+      if (text === '') {
+        if (data.length > 0) {
+          onEvent({ event: event || 'message', data: data.join('\n'), id });
+        }
+        event = '';
+        data = [];
+        return;
+      }
+      if (text.startsWith(':')) {
+        return;
+      }
+      const colon = text.indexOf(':');
+      const field = colon < 0 ? text : text.slice(0, colon);
+      let value = colon < 0 ? '' : text.slice(colon + 1);
+      if (value.startsWith(' ')) {
+        value = value.slice(1);
+      }
+      if (field === 'event') {
+        event = value;
+      } else if (field === 'data') {
+        data.push(value);
+      } else if (field === 'id' && !value.includes('\0')) {
+        id = value;
+      }
+    };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        return id;
+      }
+      buffer += value;
+      // A CR at the very end may be the first half of a CRLF: keep it until more arrives.
+      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
+      buffer = lines.pop();
+      lines.forEach(line);
+    }
+  }
+
+  /**
+   * Streams one chat request and hands each event to reply. Resolves when the stream has ended, whatever way.
+   */
+  async function streamChat(request, reply) {
+    let response;
+    try {
+      response = await fetch('/api/chat', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: JSON.stringify(request),
+        signal: reply.controller.signal,
+      });
+    } catch (failure) {
+      reply.failed(failure, 'Could not reach the server. Is it running?');
+      return;
+    }
+    if (!response.ok) {
+      reply.error(await errorOf(response));
+      return;
+    }
+    try {
+      reply.lastEventId = await readEventStream(response.body, (event) => reply.event(event), reply.lastEventId);
+      reply.ended();
+    } catch (failure) {
+      reply.failed(failure, 'The connection to the server was lost.');
+    }
+  }
+
+  /** The error a non-2xx response describes: {"error": {"message", "code"}} or plain text. */
+  async function errorOf(response) {
+    const text = await response.text().catch(() => '');
+    try {
+      const error = JSON.parse(text).error || {};
+      return { status: response.status, code: error.code, message: error.message || text };
+    } catch {
+      return { status: response.status, message: text || response.statusText };
+    }
+  }
+
+  // ---- One assistant reply -----------------------------------------------------------------------------------
+
+  const HINTS = {
+    429: 'The provider is limiting requests. Wait a moment and try again.',
+    401: 'The provider rejected the API key. Check ECHO_LLM_API_KEY.',
+    404: 'The provider does not know this model or URL. Check ECHO_LLM_MODEL and ECHO_LLM_BASE_URL.',
+    idle_timeout: 'The provider stopped sending in the middle of the reply.',
+    first_chunk_timeout: 'The provider did not start answering in time.',
+  };
+
+  function element(tag, className, parent) {
+    const node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (parent) {
+      parent.append(node);
+    }
+    return node;
+  }
+
+  class Reply {
+    constructor() {
+      this.controller = new AbortController();
+      this.node = element('article', 'message assistant');
+      this.node.dataset.state = 'streaming';
+      this.reasoningBlock = null;
+      this.tools = new Map();
+      this.content = element('div', 'content', this.node);
+      this.stats = element('div', 'stats', this.node);
+      this.stats.textContent = 'Waiting for the first token…';
+      this.text = '';
+      this.lastEventId = '';
+      this.sentAt = performance.now();
+      this.firstAt = null;
+      this.lastAt = null;
+      this.pieces = 0;
+      this.usage = null;
+      this.finished = false;
+      this.discarded = false;
+    }
+
+    event({ event, data }) {
+      let payload;
+      try {
+        payload = JSON.parse(data);
+      } catch {
+        return;
+      }
+      switch (event) {
+        case 'token': this.token(payload.text); break;
+        case 'reasoning': this.reasoning(payload.text); break;
+        case 'tool_call': this.toolCall(payload); break;
+        case 'usage': this.usage = payload; break;
+        case 'error': this.error(payload); break;
+        case 'done': this.finish('done', payload.finish_reason); break;
+        default: break;
+      }
+    }
+
+    arrived() {
+      const now = performance.now();
+      this.firstAt ??= now;
+      this.lastAt = now;
+      this.pieces += 1;
+      if (this.pieces % 4 === 1) {
+        this.stats.textContent = `first token ${seconds(this.firstAt - this.sentAt)} · streaming…`;
+      }
+    }
+
+    token(text) {
+      this.arrived();
+      this.text += text;
+      this.content.textContent = this.text;
+      if (this.reasoningBlock && this.reasoningBlock.open && !this.reasoningBlock.dataset.touched) {
+        this.reasoningBlock.open = false;
+      }
+      follow();
+    }
+
+    reasoning(text) {
+      this.arrived();
+      if (!this.reasoningBlock) {
+        this.reasoningBlock = element('details', 'reasoning');
+        this.reasoningBlock.open = true;
+        element('summary', null, this.reasoningBlock).textContent = 'Reasoning';
+        element('div', 'text', this.reasoningBlock);
+        this.reasoningBlock.querySelector('summary')
+          .addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
+        this.node.prepend(this.reasoningBlock);
+      }
+      this.reasoningBlock.querySelector('.text').textContent += text;
+      follow();
+    }
+
+    toolCall({ index = 0, id, name, arguments: args }) {
+      this.arrived();
+      let tool = this.tools.get(index);
+      if (!tool) {
+        const node = element('div', 'tool');
+        this.content.before(node);
+        const title = element('div', null, node);
+        title.append('Tool call ');
+        tool = { node, name: element('span', 'name', title), args: element('pre', null, node), text: '' };
+        this.tools.set(index, tool);
+      }
+      if (name) {
+        tool.name.textContent = name;
+      }
+      if (id) {
+        tool.node.dataset.id = id;
+      }
+      tool.text += args || '';
+      tool.args.textContent = tool.text;
+      follow();
+    }
+
+    error({ status, code, message }) {
+      const box = element('div', 'error', this.node);
+      const hint = HINTS[code] || HINTS[status];
+      const detail = [status ? `HTTP ${status}` : null, code].filter(Boolean).join(', ');
+      box.textContent = `${message || 'The request failed'}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
+      this.stats.before(box);
+      this.finish('error');
+    }
+
+    failed(failure, message) {
+      if (failure && failure.name === 'AbortError') {
+        this.finish('stopped');
+        return;
+      }
+      this.error({ message });
+    }
+
+    /** The body ended: without a done or error event first, the reply is cut short. */
+    ended() {
+      if (!this.finished) {
+        this.error({ message: 'The connection closed before the reply was complete' });
+      }
+    }
+
+    finish(state, finishReason) {
+      if (this.finished) {
+        return;
+      }
+      this.finished = true;
+      this.node.dataset.state = state;
+      if (finishReason) {
+        this.node.dataset.finishReason = finishReason;
+      }
+      this.stats.textContent = this.summary(state);
+      if (this.text && !this.discarded) {
+        history.push({ role: 'assistant', content: this.text });
+      }
+      if (active === this) {
+        active = null;
+        idle();
+      }
+    }
+
+    summary(state) {
+      const parts = [];
+      if (this.firstAt !== null) {
+        parts.push(`first token ${seconds(this.firstAt - this.sentAt)}`);
+        const tokens = (this.usage && this.usage.completion_tokens) || this.pieces;
+        const elapsed = (this.lastAt - this.firstAt) / 1000;
+        if (elapsed > 0 && tokens > 1) {
+          parts.push(`${(tokens / elapsed).toFixed(1)} tokens/s`);
+        }
+        parts.push(`${tokens} token${tokens === 1 ? '' : 's'}`);
+      } else if (state === 'done') {
+        parts.push('no tokens');
+      }
+      if (state === 'stopped') {
+        parts.push('stopped');
+      }
+      return parts.join(' · ');
+    }
+  }
+
+  function seconds(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  }
+
+  // ---- The page ----------------------------------------------------------------------------------------------
+
+  /** Keeps the newest text in view unless the reader scrolled up. */
+  function follow() {
+    const distance = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight;
+    if (distance < 120) {
+      conversation.scrollTop = conversation.scrollHeight;
+    }
+  }
+
+  function busy() {
+    sendButton.hidden = true;
+    stopButton.hidden = false;
+  }
+
+  function idle() {
+    stopButton.hidden = true;
+    sendButton.hidden = false;
+    prompt.focus();
+  }
+
+  function send(text) {
+    if (active || !text.trim()) {
+      return;
+    }
+    $('intro')?.remove();
+    const question = element('div', 'message user', conversation);
+    question.textContent = text;
+    history.push({ role: 'user', content: text });
+    const request = { messages: history.slice() };
+    if (modelInput.value.trim()) {
+      request.model = modelInput.value.trim();
+    }
+    const reply = new Reply();
+    conversation.append(reply.node);
+    conversation.scrollTop = conversation.scrollHeight;
+    active = reply;
+    busy();
+    streamChat(request, reply);
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = prompt.value;
+    prompt.value = '';
+    resize();
+    send(text);
+  });
+
+  prompt.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function resize() {
+    prompt.style.height = 'auto';
+    prompt.style.height = `${prompt.scrollHeight + 2}px`;
+  }
+  prompt.addEventListener('input', resize);
+
+  stopButton.addEventListener('click', () => active?.controller.abort());
+
+  $('clear').addEventListener('click', () => {
+    if (active) {
+      active.discarded = true;
+      active.controller.abort();
+    }
+    history = [];
+    conversation.replaceChildren();
+    prompt.focus();
+  });
+
+  document.querySelectorAll('.example').forEach((button) => {
+    button.addEventListener('click', () => send(button.textContent));
+  });
+
+  prompt.focus();
+})();
