@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -157,6 +158,8 @@ final class ResumableRelay implements AutoCloseable {
 
 		private volatile long lastSent = System.nanoTime();
 
+		private final AtomicBoolean heartbeatPending = new AtomicBoolean();
+
 		private @Nullable RelayTask task;
 
 		private LlmStreamStore.@Nullable Registration stopRegistration;
@@ -277,16 +280,30 @@ final class ResumableRelay implements AutoCloseable {
 		}
 
 		// A client that left is only noticed when something is written to it, so while the upstream is quiet a comment
-		// is; the resume window starts once that fails.
+		// is; the resume window starts once that fails. Written on the executor, never on the scheduler thread, which
+		// a client that stopped reading would otherwise block for every stream.
 		private void heartbeatWhenIdle() {
-			if (this.attached && System.nanoTime() - this.lastSent >= ResumableRelay.this.checkInterval.toNanos()) {
+			if (this.attached && System.nanoTime() - this.lastSent >= ResumableRelay.this.checkInterval.toNanos()
+					&& this.heartbeatPending.compareAndSet(false, true)) {
 				try {
-					SseEmitters.heartbeat(this.emitter);
-					this.lastSent = System.nanoTime();
+					ResumableRelay.this.executor.execute(this::heartbeat);
 				}
-				catch (IOException ex) {
-					detach();
+				catch (TaskRejectedException ex) {
+					this.heartbeatPending.set(false);
 				}
+			}
+		}
+
+		private void heartbeat() {
+			try {
+				SseEmitters.heartbeat(this.emitter);
+				this.lastSent = System.nanoTime();
+			}
+			catch (IOException ex) {
+				detach();
+			}
+			finally {
+				this.heartbeatPending.set(false);
 			}
 		}
 
