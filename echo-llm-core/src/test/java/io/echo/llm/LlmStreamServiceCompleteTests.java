@@ -2,10 +2,10 @@ package io.echo.llm;
 
 import java.time.Duration;
 
+import io.echo.llm.chat.ChatCompletionResponse;
+import io.echo.llm.chat.Choice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import io.echo.llm.chat.ChatCompletionResponse;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -30,7 +30,9 @@ class LlmStreamServiceCompleteTests extends WireMockSupport {
 	void completeSendsStreamFalseAndReadsTheResponse() {
 		this.wireMock.stubFor(post(urlEqualTo(PATH)).willReturn(json(200, COMPLETION)));
 		ChatCompletionResponse response = llm().build().complete(hello());
-		assertThat(response.choices()).hasSize(1);
+		assertThat(response.text()).isEqualTo("Hello!");
+		assertThat(response.choices()).singleElement().extracting(Choice::finishReason).isEqualTo("stop");
+		assertThat(response.usage().totalTokens()).isEqualTo(5);
 		this.wireMock.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing("\"stream\":false"))
 			.withRequestBody(containing("\"model\":\"test-model\""))
 			.withHeader("Authorization", equalTo("Bearer sk-test-secret")));
@@ -45,7 +47,7 @@ class LlmStreamServiceCompleteTests extends WireMockSupport {
 		this.wireMock.stubFor(post(urlEqualTo(PATH)).inScenario("retry")
 			.whenScenarioStateIs("ok")
 			.willReturn(json(200, COMPLETION)));
-		assertThat(llm().build().complete(hello()).choices()).hasSize(1);
+		assertThat(llm().build().complete(hello()).text()).isEqualTo("Hello!");
 		assertThat(requests()).isEqualTo(2);
 	}
 

@@ -19,7 +19,7 @@ final class TestStreams {
 	}
 
 	static ChatCompletionRequest request(String userText) {
-		return ChatCompletionRequest.builder().messages(List.of(ChatMessage.user(userText))).build();
+		return ChatCompletionRequest.builder().message(ChatMessage.user(userText)).build();
 	}
 
 	/** An SSE event carrying a content chunk with the given id. */

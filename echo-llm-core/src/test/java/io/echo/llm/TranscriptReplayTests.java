@@ -1,15 +1,19 @@
 package io.echo.llm;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import io.echo.llm.chat.ChatCompletionAccumulator;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.chat.Choice;
+import io.echo.llm.fixtures.Fixtures;
+import io.echo.llm.fixtures.Fixtures.Transcript;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,35 +26,33 @@ import static io.echo.llm.TestStreams.hello;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every recorded provider transcript, served over loopback HTTP in random splits, comes out of {@code stream()}
- * as {@code EXPECTED-SUMMARY.json} says: every chunk delivered, the right end, the provider's error.
+ * Every recorded provider transcript, served over loopback HTTP in random byte splits (UTF-8 characters cut between
+ * HTTP chunks), comes out of {@code stream()} as {@code EXPECTED-SUMMARY.json} says: every chunk delivered and
+ * accumulated to the expected content, reasoning, tool calls, finish reasons and usage; the right end; the
+ * provider's error.
  */
 @Timeout(60)
 class TranscriptReplayTests extends RawServerSupport {
 
 	private static final int SPLITS_PER_TRANSCRIPT = 3;
 
-	static Stream<Arguments> transcripts() throws IOException {
-		JsonNode summary = ChatJson.mapper().readTree(transcriptsDir().resolve("EXPECTED-SUMMARY.json").toFile());
+	private static final JsonNode SUMMARY = Fixtures.expectedSummary();
+
+	static Stream<Arguments> transcripts() {
 		List<Arguments> arguments = new ArrayList<>();
-		for (String name : summary.propertyNames()) {
+		for (Transcript transcript : Fixtures.transcripts()) {
 			for (int seed = 1; seed <= SPLITS_PER_TRANSCRIPT; seed++) {
-				arguments.add(Arguments.of(name, seed, summary.get(name)));
+				arguments.add(Arguments.of(transcript.name(), seed, transcript));
 			}
 		}
 		assertThat(arguments).hasSize(15 * SPLITS_PER_TRANSCRIPT);
 		return arguments.stream();
 	}
 
-	static Path transcriptsDir() {
-		String property = System.getProperty("echo.fixtures.dir");
-		return Path.of((property != null) ? property : "../../shared/fixtures").resolve("transcripts");
-	}
-
 	@ParameterizedTest(name = "{0} split #{1}")
 	@MethodSource("transcripts")
-	void transcriptStreamsAsExpected(String name, int seed, JsonNode expected) throws Exception {
-		byte[] body = Files.readAllBytes(transcriptsDir().resolve(name + ".sse"));
+	void transcriptStreamsAsExpected(String name, int seed, Transcript transcript) throws Exception {
+		byte[] body = transcript.body();
 		this.server = new RawHttpServer((exchange) -> {
 			exchange.sseHeaders();
 			Random random = new Random(seed * 31L + name.hashCode());
@@ -63,17 +65,21 @@ class TranscriptReplayTests extends RawServerSupport {
 			exchange.endBody();
 		});
 		Replay replay = replay();
+		JsonNode expected = SUMMARY.get(name);
 		assertThat(replay.chunks()).hasSize(expectedChunks(expected));
-		JsonNode errors = expected.get("errors");
-		if (errors.isEmpty()) {
-			assertThat(replay.failure()).isNull();
-		}
-		else {
-			assertThat(replay.failure()).isInstanceOfSatisfying(LlmStreamErrorException.class, (ex) -> {
-				assertThat(ex.providerMessage()).isEqualTo(errors.get(0).get("message").asString());
-				assertThat(ex.code()).isEqualTo(errors.get(0).get("code").asString());
-			});
-		}
+		assertThat(replay.chunks()).filteredOn((chunk) -> chunk.usage() != null)
+			.hasSize(expected.get("chunks_with_usage").intValue());
+		assertThat(replay.chunks()).filteredOn((chunk) -> chunk.choices().isEmpty())
+			.hasSize(expected.get("chunks_with_empty_choices").intValue());
+		ChatCompletionResponse response = accumulate(replay.chunks()).result();
+		assertThat(response.text()).isEqualTo(expected.get("content").stringValue());
+		assertThat(reasoningCodePoints(response)).isEqualTo(expected.get("reasoning_chars").intValue());
+		assertThat(toolCalls(response)).containsExactlyElementsOf(
+				expected.get("tool_calls").values().stream().map(TranscriptReplayTests::toolCall).toList());
+		assertThat(response.choices().stream().map(Choice::finishReason).filter(Objects::nonNull).toList())
+			.containsExactlyElementsOf(new LinkedHashSet<>(
+					expected.get("finish_reasons").values().stream().map(JsonNode::stringValue).toList()));
+		assertError(replay.failure(), expected.get("errors"));
 	}
 
 	/** Events that are chunks: all but {@code [DONE]} and named error events. */
@@ -84,12 +90,54 @@ class TranscriptReplayTests extends RawServerSupport {
 		return events - done - ((errorEvents != null) ? errorEvents.intValue() : 0);
 	}
 
+	private static void assertError(@Nullable LlmException failure, JsonNode errors) {
+		if (errors.isEmpty()) {
+			assertThat(failure).isNull();
+			return;
+		}
+		JsonNode error = errors.get(0);
+		assertThat(failure).isInstanceOfSatisfying(LlmStreamErrorException.class, (ex) -> {
+			assertThat(ex.providerMessage()).isEqualTo(error.get("message").asString());
+			assertThat(ex.code()).isEqualTo(error.get("code").asString());
+		});
+	}
+
+	private static ChatCompletionAccumulator accumulate(List<ChatCompletionChunk> chunks) {
+		ChatCompletionAccumulator accumulator = new ChatCompletionAccumulator();
+		chunks.forEach(accumulator::add);
+		return accumulator;
+	}
+
+	private static int reasoningCodePoints(ChatCompletionResponse response) {
+		return response.choices()
+			.stream()
+			.map((choice) -> choice.message().reasoningText())
+			.mapToInt((reasoning) -> reasoning.codePointCount(0, reasoning.length()))
+			.sum();
+	}
+
+	private static List<String> toolCalls(ChatCompletionResponse response) {
+		List<String> calls = new ArrayList<>();
+		response.choices()
+			.forEach((choice) -> choice.message()
+				.toolCalls()
+				.forEach((call) -> calls.add(call.id() + " " + call.name() + " " + call.arguments())));
+		return calls;
+	}
+
+	private static String toolCall(JsonNode call) {
+		return call.get("id").stringValue() + " " + call.get("name").stringValue() + " "
+				+ call.get("arguments").stringValue();
+	}
+
 	private Replay replay() {
 		List<ChatCompletionChunk> chunks = new ArrayList<>();
 		LlmException failure = null;
 		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
 			for (ChatCompletionChunk chunk : stream) {
-				chunks.add(chunk);
+				// Through JSON and back, as a relay would: nothing the provider sent may be lost on the way.
+				chunks.add(ChatJson.mapper().readValue(ChatJson.mapper().writeValueAsString(chunk),
+						ChatCompletionChunk.class));
 			}
 		}
 		catch (LlmStreamErrorException ex) {

@@ -515,7 +515,9 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		}
 
 		/**
-		 * Sets a field this type does not model, such as a provider extension; {@code null} removes it.
+		 * Sets a field this type does not model, such as a provider extension ({@code "top_k"}, OpenRouter's
+		 * {@code "provider"}); {@code null} removes it. A modelled field (such as {@code "temperature"}) is set with
+		 * its own method: an extra of that name is not sent.
 		 * @param name the JSON field name
 		 * @param value a {@link JsonNode}, a string, or any value Jackson can write
 		 * @return this builder
