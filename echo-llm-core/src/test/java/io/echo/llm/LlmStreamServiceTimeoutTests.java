@@ -1,10 +1,6 @@
 package io.echo.llm;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,14 +123,8 @@ class LlmStreamServiceTimeoutTests extends RawServerSupport {
 
 	@Test
 	void connectTimeoutFiresWhenTheServerNeverAccepts() throws Exception {
-		// A listen backlog that is full makes the kernel drop further SYNs: the connect hangs.
-		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-				Socket first = new Socket();
-				Socket second = new Socket()) {
-			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort());
-			first.connect(address, 1000);
-			second.connect(address, 1000);
-			LlmStreamService llm = client("http://127.0.0.1:" + full.getLocalPort() + "/v1")
+		try (FullBacklogServer full = new FullBacklogServer()) {
+			LlmStreamService llm = client(full.baseUrl())
 				.connectTimeout(SHORT)
 				.maxAttempts(1)
 				.build();

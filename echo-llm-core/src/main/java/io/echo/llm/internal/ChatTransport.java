@@ -2,6 +2,7 @@ package io.echo.llm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -188,7 +190,7 @@ final class ChatTransport {
 			return new LlmException("The LLM call was cancelled", ex);
 		}
 		Kind kind = exchange.timedOut();
-		if (kind == null && hasCause(ex, HttpConnectTimeoutException.class)) {
+		if (kind == null && isConnectTimeout(ex)) {
 			kind = Kind.CONNECT;
 		}
 		if (kind != null) {
@@ -205,9 +207,17 @@ final class ChatTransport {
 		return new LlmTimeoutException(kind, duration);
 	}
 
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+	/**
+	 * The JDK client's {@link HttpConnectTimeoutException}, or what other request factories of a given
+	 * {@code RestClient.Builder} throw: Apache's {@code ConnectTimeoutException}, or a
+	 * {@link SocketTimeoutException} saying "Connect timed out".
+	 */
+	private static boolean isConnectTimeout(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
+			if (cause instanceof HttpConnectTimeoutException
+					|| cause.getClass().getSimpleName().equals("ConnectTimeoutException")
+					|| (cause instanceof SocketTimeoutException && cause.getMessage() != null
+							&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connect"))) {
 				return true;
 			}
 		}
