@@ -101,33 +101,40 @@
     }
   }
 
+  /** Starts a reply: POST /api/chat with the conversation so far. */
+  function streamChat(request, reply) {
+    return follow(reply, '/api/chat', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
   /**
-   * Streams one chat request and hands each event to reply. Resolves when the stream has ended, whatever way.
+   * Reads an event stream into reply until it ends, whatever way. A resumed stream is the same call with a GET of
+   * the stream's URL and a 'Last-Event-ID': reply.lastEventId header.
    */
-  async function streamChat(request, reply) {
+  async function follow(reply, url, init) {
     let response;
     try {
-      response = await fetch('/api/chat', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-        body: JSON.stringify(request),
+      response = await fetch(url, {
+        ...init,
+        headers: { Accept: 'text/event-stream', ...init.headers },
         signal: reply.controller.signal,
       });
     } catch (failure) {
       reply.failed(failure, 'Could not reach the server. Is it running?');
       return;
     }
-    await consume(response, reply);
-  }
-
-  /** Reads a stream response into the reply; a dropped connection resumes the stream where it stopped. */
-  async function consume(response, reply) {
     if (!response.ok) {
       reply.error(await errorOf(response));
       return;
     }
     try {
-      reply.lastEventId = await readEventStream(response.body, (event) => reply.event(event), reply.lastEventId);
+      reply.lastEventId = await readEventStream(response.body, (event) => {
+        reply.lastEventId = event.id;
+        reply.event(event);
+      }, reply.lastEventId);
       reply.ended();
     } catch (failure) {
       if (failure && failure.name !== 'AbortError' && reply.streamId && reply.resumes < RESUME_ATTEMPTS) {
@@ -141,18 +148,10 @@
   }
 
   /** Asks for the events after the last one the reply shows, then follows the reply live. */
-  async function resumeChat(reply) {
-    let response;
-    try {
-      response = await fetch(`/api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
-        headers: { Accept: 'text/event-stream', 'Last-Event-ID': reply.lastEventId },
-        signal: reply.controller.signal,
-      });
-    } catch (failure) {
-      reply.failed(failure, 'Could not reach the server to continue the reply.');
-      return;
-    }
-    await consume(response, reply);
+  function resumeChat(reply) {
+    return follow(reply, `/api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
+      headers: { 'Last-Event-ID': reply.lastEventId },
+    });
   }
 
   /** The error a non-2xx response describes: {"error": {"message", "code"}} or plain text. */
@@ -267,7 +266,7 @@
       if (this.reasoningBlock && this.reasoningBlock.open && !this.reasoningBlock.dataset.touched) {
         this.reasoningBlock.open = false;
       }
-      follow();
+      keepInView();
     }
 
     reasoning(text) {
@@ -283,7 +282,7 @@
       }
       this.reasoningText += text;
       this.reasoningBlock.querySelector('.text').textContent = this.reasoningText;
-      follow();
+      keepInView();
     }
 
     toolCall({ index = 0, id, name, arguments: args }) {
@@ -305,7 +304,7 @@
       }
       tool.text += args || '';
       tool.args.textContent = tool.text;
-      follow();
+      keepInView();
     }
 
     error({ status, code, message }) {
@@ -379,7 +378,7 @@
   // ---- The page ----------------------------------------------------------------------------------------------
 
   /** Keeps the newest text in view unless the reader scrolled up. */
-  function follow() {
+  function keepInView() {
     const distance = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight;
     if (distance < 120) {
       conversation.scrollTop = conversation.scrollHeight;

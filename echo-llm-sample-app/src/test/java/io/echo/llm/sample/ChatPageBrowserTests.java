@@ -122,6 +122,10 @@ class ChatPageBrowserTests {
 			assertThat(finalText).startsWith(partial.get(i));
 		}
 		assertThat(reply.findElement(By.className("stats")).getText()).contains("first token", "tokens/s");
+		WebElement reasoning = reply.findElement(By.cssSelector("details.reasoning"));
+		assertThat(reasoning.getDomProperty("open")).as("reasoning folds away once the answer starts").isEqualTo("false");
+		reasoning.findElement(By.tagName("summary")).click();
+		assertThat(reasoning.findElement(By.className("text")).getText()).startsWith("The user wrote");
 		screenshot(test, true);
 	}
 
@@ -185,11 +189,14 @@ class ChatPageBrowserTests {
 	}
 
 	@Test
-	void pageFitsAPhoneScreen(TestInfo test) throws IOException {
+	void toolCallIsShownAndThePageFitsAPhoneScreen(TestInfo test) throws IOException {
 		driver.manage().window().setSize(new Dimension(390, 844));
 		send("What's the weather in Lisbon?");
-		waitFor().until((browser) -> !"streaming".equals(lastReply().getDomAttribute("data-state")));
+		waitFor().until((browser) -> "done".equals(lastReply().getDomAttribute("data-state")));
 
+		WebElement tool = lastReply().findElement(By.className("tool"));
+		assertThat(tool.findElement(By.className("name")).getText()).isEqualTo("get_weather");
+		assertThat(tool.findElement(By.tagName("pre")).getText()).contains("\"location\": \"Lisbon\"");
 		Long overflow = (Long) driver.executeScript(
 				"return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
 		assertThat(overflow).as("horizontal overflow in pixels").isZero();
