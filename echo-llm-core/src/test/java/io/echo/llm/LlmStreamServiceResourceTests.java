@@ -57,8 +57,9 @@ class LlmStreamServiceResourceTests extends RawServerSupport {
 			.hasSize(1);
 		assertThat(echoLlmThreads()).filteredOn((thread) -> thread.getName().startsWith("echo-llm-body-writer"))
 			.hasSizeLessThanOrEqualTo(8);
-		// One selector thread per HTTP client: streaming must not create clients.
-		assertThat(selectorThreads()).isEqualTo(selectorsBefore);
+		// One selector thread per HTTP client: streaming must not create clients (clients of other tests'
+		// services may be collected meanwhile, so the count can only shrink).
+		assertThat(selectorThreads()).isLessThanOrEqualTo(selectorsBefore);
 	}
 
 	private void runOneOfEach(LlmStreamService llm) {

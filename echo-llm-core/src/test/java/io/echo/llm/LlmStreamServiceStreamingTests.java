@@ -43,6 +43,25 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 	}
 
 	@Test
+	void eachChunkIsHandedOutBeforeTheServerSendsTheNext() throws Exception {
+		CountDownLatch firstReceived = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			// The server sends nothing more until the caller has the first chunk: no look-ahead may wait for it.
+			if (firstReceived.await(10, TimeUnit.SECONDS)) {
+				exchange.chunk(finishEvent("c2")).chunk("data: [DONE]\n\n").endBody();
+			}
+		});
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			Iterator<ChatCompletionChunk> iterator = stream.iterator();
+			assertThat(iterator.next().id()).isEqualTo("c1");
+			firstReceived.countDown();
+			assertThat(iterator.next().id()).isEqualTo("c2");
+			assertThat(iterator.hasNext()).isFalse();
+		}
+	}
+
+	@Test
 	void sendsStreamTrueTheDefaultModelAndTheKeyOnlyAsBearerHeader() throws Exception {
 		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders().chunk("data: [DONE]\n\n").endBody());
 		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {

@@ -10,6 +10,8 @@ import io.echo.llm.LlmNetworkException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
@@ -25,6 +27,8 @@ import org.springframework.util.backoff.BackOffExecution;
  * {@code maxBackoff}; one above {@code maxRetryAfter} fails the call at once.
  */
 final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
+
+	private static final Logger logger = LoggerFactory.getLogger(CallRetry.class);
 
 	private static final Set<Integer> NEVER_RETRIED = Set.of(400, 401, 403, 404, 422);
 
@@ -141,7 +145,10 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 			return STOP;
 		}
 		Duration wait = this.serverWait;
-		return (wait != null) ? wait.toMillis() : computedBackOff(this.attempts);
+		long backOff = (wait != null) ? wait.toMillis() : computedBackOff(this.attempts);
+		logger.debug("Attempt {} failed; next in {} ms{}", this.attempts, backOff,
+				(wait != null) ? " (as the server asked)" : "");
+		return backOff;
 	}
 
 	/** Exponential from {@code initialBackoff}, capped at {@code maxBackoff}, minus up to 25% jitter. */
