@@ -103,7 +103,8 @@
 
   /** Starts a reply: POST /api/chat with the conversation so far. */
   function streamChat(request, reply) {
-    return follow(reply, '/api/chat', {
+    // Relative, so that the page also works under a servlet context path.
+    return follow(reply, 'api/chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
@@ -310,8 +311,10 @@
     error({ status, code, message }) {
       const box = element('div', 'error', this.node);
       const hint = HINTS[code] || HINTS[status];
-      const detail = [status ? `HTTP ${status}` : null, code].filter(Boolean).join(', ');
-      box.textContent = `${message || 'The request failed'}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
+      const text = message || 'The request failed';
+      const httpStatus = status && !text.includes(`HTTP ${status}`) ? `HTTP ${status}` : null;
+      const detail = [httpStatus, code].filter(Boolean).join(', ');
+      box.textContent = `${text}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
       this.stats.before(box);
       this.finish('error');
     }

@@ -20,10 +20,10 @@ class ProviderStartupLogTests {
 		environment.getPropertySources()
 			.addLast(new MapPropertySource(DemoProviderEnvironmentPostProcessor.PROPERTY_SOURCE, Map.of()));
 		EchoLlmProperties properties = new EchoLlmProperties();
-		properties.setBaseUrl("http://127.0.0.1:8080/demo/v1");
+		properties.setBaseUrl("http://127.0.0.1:0/chat/demo/v1");
 
-		assertThat(new ProviderStartupLog(properties, environment).describeProvider("8080"))
-			.startsWith("LLM provider: the embedded demo provider at http://127.0.0.1:8080/demo/v1");
+		assertThat(new ProviderStartupLog(properties, environment).describeProvider("41234"))
+			.startsWith("LLM provider: the embedded demo provider at http://127.0.0.1:41234/chat/demo/v1 ");
 	}
 
 	@Test
