@@ -150,7 +150,7 @@
 
   /** Asks for the events after the last one the reply shows, then follows the reply live. */
   function resumeChat(reply) {
-    return follow(reply, `/api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
+    return follow(reply, `api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
       headers: { 'Last-Event-ID': reply.lastEventId },
     });
   }
@@ -244,7 +244,7 @@
         this.controller.abort();
         return;
       }
-      fetch(`/api/chat/streams/${encodeURIComponent(this.streamId)}`, { method: 'DELETE', keepalive: true })
+      fetch(`api/chat/streams/${encodeURIComponent(this.streamId)}`, { method: 'DELETE', keepalive: true })
         .catch(() => this.controller.abort());
       // Should the end not arrive, close the connection: the server cancels after its resume window.
       setTimeout(() => { if (!this.finished) this.controller.abort(); }, 3000);
