@@ -5,10 +5,14 @@
  *
  * POST /api/chat answers with server-sent events (token, reasoning, tool_call, usage, error, done). EventSource
  * cannot POST, so the response body is read with fetch and parsed here, following the event-stream rules of the
- * HTML standard. Stop aborts the fetch: the browser closes the connection and the server cancels the provider call.
+ * HTML standard.
  *
- * Every parsed event keeps its SSE id and each reply remembers the last one (reply.lastEventId), so that a resumed
- * stream can ask for what came after it with the standard Last-Event-ID header.
+ * Replies are resumable (echo.llm.relay.resumable=true): the first event, "stream", names the reply's stream and
+ * every event has the SSE id "<streamId>:<sequence>". The page keeps the conversation, the active stream and the
+ * last id it showed in sessionStorage, so that after a reload, or when the connection drops mid-reply, it asks
+ * GET /api/chat/streams/{id} with the standard Last-Event-ID header for what came after, and the reply continues
+ * with no token missing and none twice. Stop sends DELETE /api/chat/streams/{id}, which cancels the provider call
+ * whichever server instance runs it.
  */
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -24,6 +28,26 @@
 
   /** The reply being streamed, or null. */
   let active = null;
+
+  const STORAGE_KEY = 'echo-llm.chat';
+
+  /** Tries to continue a reply whose connection dropped, before giving up. */
+  const RESUME_ATTEMPTS = 5;
+
+  /** Remembers the conversation and where the active reply stands, for a reload. */
+  function save() {
+    const reply = active && !active.finished && active.streamId ? active : null;
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify({
+        history,
+        active: reply && {
+          streamId: reply.streamId, lastEventId: reply.lastEventId, text: reply.text, reasoning: reply.reasoningText,
+        },
+      }));
+    } catch {
+      // Storage full or disabled: the page still works, it only cannot resume after a reload.
+    }
+  }
 
   // ---- Server-sent events over fetch -------------------------------------------------------------------------
 
@@ -114,15 +138,29 @@
       }, reply.lastEventId);
       reply.ended();
     } catch (failure) {
+      if (failure && failure.name !== 'AbortError' && reply.streamId && reply.resumes < RESUME_ATTEMPTS) {
+        reply.resumes += 1;
+        await new Promise((resolve) => setTimeout(resolve, 300 * reply.resumes));
+        resumeChat(reply);
+        return;
+      }
       reply.failed(failure, 'The connection to the server was lost.');
     }
+  }
+
+  /** Asks for the events after the last one the reply shows, then follows the reply live. */
+  function resumeChat(reply) {
+    return follow(reply, `api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
+      headers: { 'Last-Event-ID': reply.lastEventId },
+    });
   }
 
   /** The error a non-2xx response describes: {"error": {"message", "code"}} or plain text. */
   async function errorOf(response) {
     const text = await response.text().catch(() => '');
     try {
-      const error = JSON.parse(text).error || {};
+      const parsed = JSON.parse(text);
+      const error = parsed.error || parsed;
       return { status: response.status, code: error.code, message: error.message || text };
     } catch {
       return { status: response.status, message: text || response.statusText };
@@ -161,6 +199,9 @@
       this.stats = element('div', 'stats', this.node);
       this.stats.textContent = 'Waiting for the first token…';
       this.text = '';
+      this.reasoningText = '';
+      this.streamId = null;
+      this.resumes = 0;
       this.lastEventId = '';
       this.sentAt = performance.now();
       this.firstAt = null;
@@ -171,22 +212,42 @@
       this.discarded = false;
     }
 
-    event({ event, data }) {
+    event({ event, data, id }) {
       let payload;
       try {
         payload = JSON.parse(data);
       } catch {
         return;
       }
+      this.lastEventId = id;
+      this.resumes = 0;
       switch (event) {
+        case 'stream': this.streamId = payload.stream_id; break;
         case 'token': this.token(payload.text); break;
         case 'reasoning': this.reasoning(payload.text); break;
         case 'tool_call': this.toolCall(payload); break;
         case 'usage': this.usage = payload; break;
         case 'error': this.error(payload); break;
-        case 'done': this.finish('done', payload.finish_reason); break;
+        case 'done':
+          this.finish(payload.finish_reason === 'cancelled' ? 'stopped' : 'done', payload.finish_reason);
+          break;
         default: break;
       }
+      if (!this.finished) {
+        save();
+      }
+    }
+
+    /** Stops the reply: the server cancels the provider call, and the stream ends with a 'cancelled' done. */
+    stop() {
+      if (!this.streamId) {
+        this.controller.abort();
+        return;
+      }
+      fetch(`api/chat/streams/${encodeURIComponent(this.streamId)}`, { method: 'DELETE', keepalive: true })
+        .catch(() => this.controller.abort());
+      // Should the end not arrive, close the connection: the server cancels after its resume window.
+      setTimeout(() => { if (!this.finished) this.controller.abort(); }, 3000);
     }
 
     arrived() {
@@ -220,7 +281,8 @@
           .addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
         this.node.prepend(this.reasoningBlock);
       }
-      this.reasoningBlock.querySelector('.text').textContent += text;
+      this.reasoningText += text;
+      this.reasoningBlock.querySelector('.text').textContent = this.reasoningText;
       keepInView();
     }
 
@@ -289,6 +351,7 @@
         active = null;
         idle();
       }
+      save();
     }
 
     summary(state) {
@@ -353,6 +416,7 @@
     conversation.scrollTop = conversation.scrollHeight;
     active = reply;
     busy();
+    save();
     streamChat(request, reply);
   }
 
@@ -377,17 +441,61 @@
   }
   prompt.addEventListener('input', resize);
 
-  stopButton.addEventListener('click', () => active?.controller.abort());
+  stopButton.addEventListener('click', () => active?.stop());
 
   $('clear').addEventListener('click', () => {
     if (active) {
       active.discarded = true;
+      active.stop();
       active.controller.abort();
     }
     history = [];
     conversation.replaceChildren();
+    save();
     prompt.focus();
   });
+
+  /** After a reload: shows the conversation again and continues the reply that was streaming. */
+  function restore() {
+    let saved;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+    } catch {
+      saved = null;
+    }
+    if (!saved || !Array.isArray(saved.history) || saved.history.length === 0) {
+      return;
+    }
+    $('intro')?.remove();
+    history = saved.history;
+    for (const message of history) {
+      const node = element('div', message.role === 'user' ? 'message user' : 'message assistant', conversation);
+      if (message.role === 'user') {
+        node.textContent = message.content;
+      } else {
+        node.dataset.state = 'done';
+        element('div', 'content', node).textContent = message.content;
+      }
+    }
+    if (saved.active && saved.active.streamId) {
+      const reply = new Reply();
+      reply.streamId = saved.active.streamId;
+      reply.lastEventId = saved.active.lastEventId;
+      if (saved.active.reasoning) {
+        reply.reasoning(saved.active.reasoning);
+      }
+      if (saved.active.text) {
+        reply.token(saved.active.text);
+      }
+      conversation.append(reply.node);
+      active = reply;
+      busy();
+      resumeChat(reply);
+    }
+    conversation.scrollTop = conversation.scrollHeight;
+  }
+
+  restore();
 
   document.querySelectorAll('.example').forEach((button) => {
     button.addEventListener('click', () => send(button.textContent));

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The chat page in a real browser (Debian's headless Chromium, driven by Selenium) against the demo provider:
- * streaming, Stop and errors as a user sees them. Screenshots go to {@code target/screenshots}.
+ * streaming, Stop, a reload mid-reply and errors as a user sees them. Screenshots go to {@code target/screenshots}.
  * <p>
  * With {@code CI=true} it always runs and fails when Chromium is missing; elsewhere it is skipped then, and says so.
  */
@@ -92,6 +92,9 @@ class ChatPageBrowserTests {
 	void openPage() {
 		driver.manage().window().setSize(new Dimension(1100, 900));
 		driver.get("http://127.0.0.1:" + this.port + "/");
+		// The page restores the conversation of the tab after a reload; each test starts a new one.
+		driver.executeScript("sessionStorage.clear();");
+		driver.navigate().refresh();
 		waitFor().until(ExpectedConditions.elementToBeClickable(By.id("send")));
 	}
 
@@ -145,6 +148,31 @@ class ChatPageBrowserTests {
 	}
 
 	@Test
+	void reloadMidReplyContinuesTheReplyWithNoGapOrRepeat(TestInfo test) throws IOException {
+		String prompt = "Explain server-sent events in two sentences.";
+		send(prompt);
+		waitFor().until((browser) -> "done".equals(lastReply().getDomAttribute("data-state")));
+		String uninterrupted = lastReply().findElement(By.className("content")).getText();
+		String uninterruptedReasoning = reasoning(lastReply());
+		driver.findElement(By.id("clear")).click();
+
+		send(prompt);
+		WebElement reply = lastReply();
+		waitFor().pollingEvery(Duration.ofMillis(10))
+			.until((browser) -> !reply.findElement(By.className("content")).getText().isEmpty());
+		String beforeReload = reply.findElement(By.className("content")).getText();
+		driver.navigate().refresh();
+
+		waitFor().until((browser) -> "done".equals(lastReply().getDomAttribute("data-state")));
+		assertThat(uninterrupted).as("the reload came mid-reply").startsWith(beforeReload).isNotEqualTo(beforeReload);
+		assertThat(driver.findElements(By.cssSelector(".message.user"))).extracting(WebElement::getText)
+			.containsExactly(prompt);
+		assertThat(lastReply().findElement(By.className("content")).getText()).isEqualTo(uninterrupted);
+		assertThat(reasoning(lastReply())).isEqualTo(uninterruptedReasoning);
+		screenshot(test, false);
+	}
+
+	@Test
 	void errorPromptShowsReadableMessageAndPageStaysUsable(TestInfo test) throws IOException {
 		send("Show me what a failure looks like: demo:error");
 		WebElement failed = lastReply();
@@ -186,6 +214,10 @@ class ChatPageBrowserTests {
 	private static boolean lastReplyText(String prompt) {
 		List<WebElement> questions = driver.findElements(By.cssSelector(".message.user"));
 		return !questions.isEmpty() && questions.get(questions.size() - 1).getText().equals(prompt);
+	}
+
+	private static String reasoning(WebElement reply) {
+		return (String) driver.executeScript("return arguments[0].querySelector('.reasoning .text').textContent;", reply);
 	}
 
 	private static WebElement lastReply() {

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Both endpoints of the sample configured for a real provider: an OpenAI-compatible server on loopback that checks
  * the key, and that sees the connection close when a client goes away.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "echo.llm.retry.max-attempts=1")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "echo.llm.retry.max-attempts=1", "echo.llm.relay.resume-window=200ms" })
 class LoopbackUpstreamEndpointsTests {
 
 	private static final LoopbackUpstream upstream = start();
@@ -105,14 +106,16 @@ class LoopbackUpstreamEndpointsTests {
 	void pageStreamReportsTheProvidersRateLimitWithoutItsMessage() throws Exception {
 		SseClient.Answer answer = client().post("/api/chat", chat("over the limit"));
 
-		assertThat(answer.names()).containsExactly("error");
-		assertThat(json(answer.events().get(0).data()).get("status").asInt()).isEqualTo(429);
+		// The resumable page stream names itself first, before the provider answers.
+		assertThat(answer.names()).containsExactly("stream", "error");
+		assertThat(json(answer.named("error").get(0).data()).get("status").asInt()).isEqualTo(429);
 		assertThat(answer.body()).doesNotContain(LoopbackUpstream.ECHOED_SECRET);
 	}
 
 	@Test
-	void closingThePageStreamClosesTheUpstreamConnection() throws Exception {
+	void closingThePageStreamClosesTheUpstreamConnectionOnceTheResumeWindowIsOver() throws Exception {
 		try (SseClient.Opened stream = client().open("/api/chat", chat("endless please"))) {
+			assertThat(stream.next().event()).isEqualTo("stream");
 			assertThat(stream.next().event()).isEqualTo("token");
 			assertThat(stream.next().event()).isEqualTo("token");
 		}
