@@ -16,7 +16,9 @@ import io.echo.llm.chat.ChatCompletionChunk;
  * }</pre>
  *
  * Iteration yields each chunk as its event arrives and throws an {@link LlmException} on failure, after every chunk
- * that arrived before it. After {@link #cancel()} the iteration ends quietly.
+ * that arrived before it. After {@link #cancel()} the iteration ends quietly. A stream can be iterated once (through
+ * {@link #iterator()} or {@link #stream()}); the connection is released when the iteration ends, fails or is
+ * cancelled, and by {@link #close()} in any case.
  */
 public interface ChatCompletionStream extends Iterable<ChatCompletionChunk>, AutoCloseable {
 

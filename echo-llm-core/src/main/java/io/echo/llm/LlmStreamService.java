@@ -91,24 +91,31 @@ public interface LlmStreamService {
 			return this;
 		}
 
+		/** Time allowed to open the TCP (and TLS) connection (default 10 s); fails with kind {@code CONNECT}. */
 		public Builder connectTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withTimeouts(timeout, s.firstChunkTimeout(), s.idleTimeout(), s.overallTimeout());
 			return this;
 		}
 
+		/**
+		 * Time allowed from sending the request until the first event (default 30 s); keep-alive comments do not
+		 * reset it. Fails with kind {@code FIRST_CHUNK}, retried while nothing was handed out.
+		 */
 		public Builder firstChunkTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withTimeouts(s.connectTimeout(), timeout, s.idleTimeout(), s.overallTimeout());
 			return this;
 		}
 
+		/** Time allowed without a byte between events (default 60 s); fails with kind {@code IDLE}. */
 		public Builder idleTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), timeout, s.overallTimeout());
 			return this;
 		}
 
+		/** Time allowed for the whole call, retries included (default off); fails with kind {@code OVERALL}. */
 		public Builder overallTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), s.idleTimeout(), timeout);
@@ -122,12 +129,14 @@ public interface LlmStreamService {
 			return this;
 		}
 
+		/** First wait between attempts (default 500 ms), doubled for each further one, minus some jitter. */
 		public Builder initialBackoff(Duration backoff) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withRetry(s.maxAttempts(), backoff, s.maxBackoff(), s.maxRetryAfter());
 			return this;
 		}
 
+		/** Longest computed wait between attempts (default 8 s); a server's {@code Retry-After} may exceed it. */
 		public Builder maxBackoff(Duration backoff) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withRetry(s.maxAttempts(), s.initialBackoff(), backoff, s.maxRetryAfter());
@@ -169,6 +178,7 @@ public interface LlmStreamService {
 			return this;
 		}
 
+		/** Builds the service; it holds one HTTP client, so build once per endpoint and share it. */
 		public LlmStreamService build() {
 			LlmClientSettings built = this.settings.withHeaders(this.headers);
 			return new DefaultLlmStreamService(built, this.restClient, this.clientName, this.listener);

@@ -5,11 +5,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.echo.llm.TestStreams.chunkEvent;
 import static io.echo.llm.TestStreams.client;
@@ -30,29 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Which failures are retried, how often, and how the server's own wait is honoured. */
 @Timeout(30)
-class LlmStreamServiceRetryTests {
-
-	private static final String PATH = "/v1/chat/completions";
+class LlmStreamServiceRetryTests extends WireMockSupport {
 
 	private static final String RATE_LIMITED = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
 			+ "\"code\":\"rate_limit_exceeded\"}}";
-
-	private WireMockServer wireMock;
-
-	@BeforeEach
-	void startWireMock() {
-		this.wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		this.wireMock.start();
-	}
-
-	@AfterEach
-	void stopWireMock() {
-		this.wireMock.stop();
-	}
-
-	private LlmStreamService.Builder llm() {
-		return client("http://127.0.0.1:" + this.wireMock.port() + "/v1");
-	}
 
 	/** The first answer, then a normal stream for every later request. */
 	private void firstThenStream(ResponseDefinitionBuilder first) {
@@ -76,11 +52,7 @@ class LlmStreamServiceRetryTests {
 	}
 
 	private static ResponseDefinitionBuilder error(int status) {
-		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(RATE_LIMITED);
-	}
-
-	private int requests() {
-		return this.wireMock.findAll(postRequestedFor(urlEqualTo(PATH))).size();
+		return json(status, RATE_LIMITED);
 	}
 
 	private void assertStreamsAfterOneRetry(LlmStreamService llm) {

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.echo.llm.chat.ChatCompletionChunk;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,16 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Streaming over a byte-exact loopback server: framing, ends, cancel and the server's view of the connection. */
 @Timeout(20)
-class LlmStreamServiceStreamingTests {
-
-	private RawHttpServer server;
-
-	@AfterEach
-	void stopServer() throws Exception {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+class LlmStreamServiceStreamingTests extends RawServerSupport {
 
 	@Test
 	void streamsChunksUntilDone() throws Exception {
@@ -42,8 +35,29 @@ class LlmStreamServiceStreamingTests {
 			.chunk(finishEvent("c3"))
 			.chunk("data: [DONE]\n\n")
 			.endBody());
+		StringBuilder text = new StringBuilder();
 		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
-			assertThat(ids(stream)).containsExactly("c1", "c2", "c3");
+			stream.forEach((chunk) -> text.append(chunk.text()));
+		}
+		assertThat(text).hasToString("Hello");
+	}
+
+	@Test
+	void eachChunkIsHandedOutBeforeTheServerSendsTheNext() throws Exception {
+		CountDownLatch firstReceived = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			// The server sends nothing more until the caller has the first chunk: no look-ahead may wait for it.
+			if (firstReceived.await(10, TimeUnit.SECONDS)) {
+				exchange.chunk(finishEvent("c2")).chunk("data: [DONE]\n\n").endBody();
+			}
+		});
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			Iterator<ChatCompletionChunk> iterator = stream.iterator();
+			assertThat(iterator.next().id()).isEqualTo("c1");
+			firstReceived.countDown();
+			assertThat(iterator.next().id()).isEqualTo("c2");
+			assertThat(iterator.hasNext()).isFalse();
 		}
 	}
 
@@ -57,6 +71,7 @@ class LlmStreamServiceStreamingTests {
 		assertThat(request).startsWith("POST /v1/chat/completions HTTP/1.1")
 			.containsIgnoringCase("authorization: Bearer sk-test-secret")
 			.containsIgnoringCase("accept: text/event-stream")
+			.doesNotContainIgnoringCase("accept-encoding")
 			.contains("\"stream\":true")
 			.contains("\"model\":\"test-model\"");
 	}
@@ -85,13 +100,12 @@ class LlmStreamServiceStreamingTests {
 		Iterator<ChatCompletionChunk> iterator = stream.iterator();
 		assertThat(iterator.next().id()).isEqualTo("c1");
 		assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
-		CountDownLatch reading = new CountDownLatch(1);
+		AtomicReference<Thread> readerThread = new AtomicReference<>();
 		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> {
-			reading.countDown();
+			readerThread.set(Thread.currentThread());
 			return iterator.hasNext();
 		});
-		assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
-		// The reader may not have reached the socket read yet: cancel must end the iteration either way.
+		awaitBlocked(readerThread);
 		stream.cancel();
 		assertThat(reader.get(5, TimeUnit.SECONDS)).isFalse();
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
@@ -197,6 +211,80 @@ class LlmStreamServiceStreamingTests {
 				.withMessageContaining("after 1 chunks");
 		}
 		assertThat(this.server.connections()).isEqualTo(1);
+	}
+
+	@Test
+	void cancelDuringARetryEndsTheIterationQuietly() throws Exception {
+		AtomicInteger connection = new AtomicInteger();
+		CountDownLatch retrying = new CountDownLatch(1);
+		this.server = new RawHttpServer((exchange) -> {
+			if (connection.incrementAndGet() == 1) {
+				exchange.sseHeaders();
+			}
+			else {
+				retrying.countDown();
+			}
+			exchange.awaitClientClose();
+		});
+		ChatCompletionStream stream = client(this.server.baseUrl()).firstChunkTimeout(Duration.ofMillis(200))
+			.build()
+			.stream(hello());
+		CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> ids(stream));
+		assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+		stream.cancel();
+		assertThat(reader.get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void eventLargerThanMaxEventBytesFailsAfterDeliveringWhatCameBefore() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk(chunkEvent("c2", "x".repeat(500)))
+			.endBody());
+		List<String> seen = new ArrayList<>();
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).maxEventBytes(300).build().stream(hello())) {
+			assertThatExceptionOfType(LlmInvalidResponseException.class).isThrownBy(() -> ids(stream, seen))
+				.withMessageContaining("300 bytes");
+		}
+		assertThat(seen).containsExactly("c1");
+	}
+
+	@Test
+	void jsonErrorInsteadOfAnEventStreamFailsWithTheProviderMessage() throws Exception {
+		String body = "{\"error\":{\"message\":\"Model is loading\",\"code\":\"model_loading\"}}";
+		this.server = new RawHttpServer((exchange) -> exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + body.length() + "\r\n\r\n" + body));
+		assertThatExceptionOfType(LlmApiException.class)
+			.isThrownBy(() -> client(this.server.baseUrl()).build().stream(hello()))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("model_loading"));
+	}
+
+	@Test
+	void closingTheJavaStreamClosesTheConnection() throws Exception {
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi")).chunk(chunkEvent("c2", "there"));
+			exchange.awaitClientClose();
+		});
+		LlmStreamService llm = client(this.server.baseUrl()).build();
+		try (Stream<ChatCompletionChunk> chunks = llm.stream(hello()).stream()) {
+			assertThat(chunks.findFirst()).hasValueSatisfying((chunk) -> assertThat(chunk.id()).isEqualTo("c1"));
+		}
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/** Waits (bounded) until the reader thread parks inside the body read. */
+	private static void awaitBlocked(AtomicReference<Thread> reader) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			Thread thread = reader.get();
+			if (thread != null && (thread.getState() == Thread.State.WAITING
+					|| thread.getState() == Thread.State.TIMED_WAITING)) {
+				return;
+			}
+			Thread.sleep(1);
+		}
+		throw new AssertionError("The reader never blocked in a read");
 	}
 
 }

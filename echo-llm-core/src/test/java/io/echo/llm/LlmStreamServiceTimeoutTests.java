@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.LlmTimeoutException.Kind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,18 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Each timeout fires on the server behaviour it exists for, closes the connection and names its kind. */
 @Timeout(20)
-class LlmStreamServiceTimeoutTests {
+class LlmStreamServiceTimeoutTests extends RawServerSupport {
 
 	private static final Duration SHORT = Duration.ofMillis(300);
-
-	private RawHttpServer server;
-
-	@AfterEach
-	void stopServer() throws Exception {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
 
 	@Test
 	void firstChunkTimeoutFiresWhenHeadersArriveAndThenNothing() throws Exception {
@@ -128,6 +118,18 @@ class LlmStreamServiceTimeoutTests {
 			.build();
 		try (ChatCompletionStream stream = llm.stream(hello())) {
 			assertThat(ids(stream)).containsExactly("c1");
+		}
+	}
+
+	@Test
+	void connectTimeoutFiresWhenTheServerNeverAccepts() throws Exception {
+		try (FullBacklogServer full = new FullBacklogServer()) {
+			LlmStreamService llm = client(full.baseUrl())
+				.connectTimeout(SHORT)
+				.maxAttempts(1)
+				.build();
+			assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> llm.stream(hello()))
+				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(Kind.CONNECT));
 		}
 	}
 

@@ -157,8 +157,13 @@ final class RawHttpServer implements AutoCloseable {
 		/** Sends the text as one HTTP chunk and flushes it. */
 		Exchange chunk(String text) throws IOException {
 			byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-			this.out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-			this.out.write(bytes);
+			return chunk(bytes, 0, bytes.length);
+		}
+
+		/** Sends the bytes as one HTTP chunk and flushes it; a UTF-8 character may be cut between chunks. */
+		Exchange chunk(byte[] bytes, int offset, int length) throws IOException {
+			this.out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			this.out.write(bytes, offset, length);
 			this.out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
 			this.out.flush();
 			return this;

@@ -15,7 +15,11 @@ final class TestStreams {
 	}
 
 	static ChatCompletionRequest hello() {
-		return new ChatCompletionRequest(null, List.of(ChatMessage.user("Say hello")), null);
+		return request("Say hello");
+	}
+
+	static ChatCompletionRequest request(String userText) {
+		return ChatCompletionRequest.builder().message(ChatMessage.user(userText)).build();
 	}
 
 	/** An SSE event carrying a content chunk with the given id. */

@@ -44,15 +44,29 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param user a stable end-user identifier for abuse monitoring
  * @param seed a seed for best-effort deterministic sampling
  * @param tools the tools the model may call
- * @param toolChoice {@code "auto"}, {@code "none"}, {@code "required"} or an object naming a function ({@code tool_choice})
+ * @param toolChoice {@code "auto"}, {@code "none"}, {@code "required"} or an object naming a function
+ * ({@code tool_choice})
  * @param parallelToolCalls whether the model may call several tools at once ({@code parallel_tool_calls})
  * @param responseFormat text, JSON mode or a JSON schema ({@code response_format})
- * @param reasoningEffort {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning models ({@code reasoning_effort})
+ * @param reasoningEffort {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning models
+ * ({@code reasoning_effort})
  * @param extra fields this type does not model, sent and written back unchanged (see {@link ChatJson})
  */
 @JsonSerialize(using = WireCodec.Serializer.class)
 @JsonDeserialize(using = WireCodec.Deserializer.class)
-public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatMessage> messages, @Nullable Double temperature, @JsonProperty("top_p") @Nullable Double topP, @Nullable Integer n, @Nullable Boolean stream, @JsonProperty("stream_options") @Nullable StreamOptions streamOptions, @Nullable List<String> stop, @JsonProperty("max_tokens") @Nullable Integer maxTokens, @JsonProperty("max_completion_tokens") @Nullable Integer maxCompletionTokens, @JsonProperty("presence_penalty") @Nullable Double presencePenalty, @JsonProperty("frequency_penalty") @Nullable Double frequencyPenalty, @JsonProperty("logit_bias") @Nullable JsonNode logitBias, @Nullable Boolean logprobs, @JsonProperty("top_logprobs") @Nullable Integer topLogprobs, @Nullable String user, @Nullable Long seed, @Nullable List<Tool> tools, @JsonProperty("tool_choice") @Nullable JsonNode toolChoice, @JsonProperty("parallel_tool_calls") @Nullable Boolean parallelToolCalls, @JsonProperty("response_format") @Nullable ResponseFormat responseFormat, @JsonProperty("reasoning_effort") @Nullable String reasoningEffort, Map<String, JsonNode> extra) {
+public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatMessage> messages,
+		@Nullable Double temperature, @JsonProperty("top_p") @Nullable Double topP, @Nullable Integer n,
+		@Nullable Boolean stream, @JsonProperty("stream_options") @Nullable StreamOptions streamOptions,
+		@Nullable List<String> stop, @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+		@JsonProperty("max_completion_tokens") @Nullable Integer maxCompletionTokens,
+		@JsonProperty("presence_penalty") @Nullable Double presencePenalty,
+		@JsonProperty("frequency_penalty") @Nullable Double frequencyPenalty,
+		@JsonProperty("logit_bias") @Nullable JsonNode logitBias, @Nullable Boolean logprobs,
+		@JsonProperty("top_logprobs") @Nullable Integer topLogprobs, @Nullable String user, @Nullable Long seed,
+		@Nullable List<Tool> tools, @JsonProperty("tool_choice") @Nullable JsonNode toolChoice,
+		@JsonProperty("parallel_tool_calls") @Nullable Boolean parallelToolCalls,
+		@JsonProperty("response_format") @Nullable ResponseFormat responseFormat,
+		@JsonProperty("reasoning_effort") @Nullable String reasoningEffort, Map<String, JsonNode> extra) {
 
 	/**
 	 * Creates a request; prefer {@link #builder()}.
@@ -346,7 +360,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the maxTokens field.
-		 * @param maxTokens the most tokens to generate ({@code max_tokens}, older providers), or {@code null} to leave it out
+		 * @param maxTokens the most tokens to generate ({@code max_tokens}, older providers), or {@code null} to leave
+		 * it out
 		 * @return this builder
 		 */
 		public Builder maxTokens(@Nullable Integer maxTokens) {
@@ -356,7 +371,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the maxCompletionTokens field.
-		 * @param maxCompletionTokens the most tokens to generate, reasoning included ({@code max_completion_tokens}), or {@code null} to leave it out
+		 * @param maxCompletionTokens the most tokens to generate, reasoning included ({@code max_completion_tokens}),
+		 * or {@code null} to leave it out
 		 * @return this builder
 		 */
 		public Builder maxCompletionTokens(@Nullable Integer maxCompletionTokens) {
@@ -406,7 +422,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the topLogprobs field.
-		 * @param topLogprobs how many most likely tokens to return per position ({@code top_logprobs}), or {@code null} to leave it out
+		 * @param topLogprobs how many most likely tokens to return per position ({@code top_logprobs}), or {@code null}
+		 * to leave it out
 		 * @return this builder
 		 */
 		public Builder topLogprobs(@Nullable Integer topLogprobs) {
@@ -466,7 +483,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the parallelToolCalls field.
-		 * @param parallelToolCalls whether the model may call several tools at once ({@code parallel_tool_calls}), or {@code null} to leave it out
+		 * @param parallelToolCalls whether the model may call several tools at once ({@code parallel_tool_calls}), or
+		 * {@code null} to leave it out
 		 * @return this builder
 		 */
 		public Builder parallelToolCalls(@Nullable Boolean parallelToolCalls) {
@@ -476,7 +494,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the responseFormat field.
-		 * @param responseFormat text, JSON mode or a JSON schema ({@code response_format}), or {@code null} to leave it out
+		 * @param responseFormat text, JSON mode or a JSON schema ({@code response_format}), or {@code null} to leave it
+		 * out
 		 * @return this builder
 		 */
 		public Builder responseFormat(@Nullable ResponseFormat responseFormat) {
@@ -486,7 +505,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 
 		/**
 		 * Sets the reasoningEffort field.
-		 * @param reasoningEffort {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning models ({@code reasoning_effort}), or {@code null} to leave it out
+		 * @param reasoningEffort {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning
+		 * models ({@code reasoning_effort}), or {@code null} to leave it out
 		 * @return this builder
 		 */
 		public Builder reasoningEffort(@Nullable String reasoningEffort) {
@@ -495,7 +515,9 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		}
 
 		/**
-		 * Sets a field this type does not model, such as a provider extension; {@code null} removes it.
+		 * Sets a field this type does not model, such as a provider extension ({@code "top_k"}, OpenRouter's
+		 * {@code "provider"}); {@code null} removes it. A modelled field (such as {@code "temperature"}) is set with
+		 * its own method: an extra of that name is not sent.
 		 * @param name the JSON field name
 		 * @param value a {@link JsonNode}, a string, or any value Jackson can write
 		 * @return this builder
@@ -516,7 +538,11 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		 * @return the request
 		 */
 		public ChatCompletionRequest build() {
-			return new ChatCompletionRequest(this.model, this.messages, this.temperature, this.topP, this.n, this.stream, this.streamOptions, this.stop, this.maxTokens, this.maxCompletionTokens, this.presencePenalty, this.frequencyPenalty, this.logitBias, this.logprobs, this.topLogprobs, this.user, this.seed, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat, this.reasoningEffort, this.extra);
+			return new ChatCompletionRequest(this.model, this.messages, this.temperature, this.topP, this.n,
+					this.stream, this.streamOptions, this.stop, this.maxTokens, this.maxCompletionTokens,
+					this.presencePenalty, this.frequencyPenalty, this.logitBias, this.logprobs, this.topLogprobs,
+					this.user, this.seed, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat,
+					this.reasoningEffort, this.extra);
 		}
 
 	}

@@ -20,7 +20,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
  */
 @JsonSerialize(using = WireCodec.Serializer.class)
 @JsonDeserialize(using = WireCodec.Deserializer.class)
-public record ChunkChoice(int index, @Nullable Delta delta, @JsonProperty("finish_reason") @Nullable String finishReason,
+public record ChunkChoice(int index, @Nullable Delta delta,
+		@JsonProperty("finish_reason") @Nullable String finishReason,
 		@Nullable JsonNode logprobs, Map<String, JsonNode> extra) {
 
 	/**

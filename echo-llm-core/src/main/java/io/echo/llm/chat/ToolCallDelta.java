@@ -37,6 +37,20 @@ public record ToolCallDelta(@Nullable Integer index, @Nullable String id, @Nulla
 	}
 
 	/**
+	 * Creates a function-call piece.
+	 * @param index the position of the call, or {@code null}
+	 * @param id the call id, on the first piece
+	 * @param name the function name, on the first piece
+	 * @param arguments a fragment of the arguments
+	 * @return the piece
+	 */
+	public static ToolCallDelta of(@Nullable Integer index, @Nullable String id, @Nullable String name,
+			@Nullable String arguments) {
+		String type = (id != null) ? ToolCall.FUNCTION : null;
+		return new ToolCallDelta(index, id, type, FunctionCall.of(name, arguments), Map.of());
+	}
+
+	/**
 	 * Returns the function name.
 	 * @return the name, or {@code null} when this piece has none
 	 */

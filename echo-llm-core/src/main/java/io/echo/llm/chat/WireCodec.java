@@ -105,11 +105,9 @@ final class WireCodec {
 	}
 
 	private static boolean writesOriginal(Component component, JsonNode original, @Nullable Object typed) {
-		if (original.isNull()) {
-			return typed == null;
-		}
-		Object fromOriginal = component.convert(original);
-		return Objects.equals((fromOriginal == MISMATCH) ? null : fromOriginal, typed);
+		// An explicit null or a value of the wrong type was read as the component's absent value.
+		Object read = original.isNull() ? MISMATCH : component.convert(original);
+		return Objects.equals((read == MISMATCH) ? component.absent() : read, typed);
 	}
 
 	private static Object readRecord(Shape shape, JsonNode node) {
@@ -132,8 +130,8 @@ final class WireCodec {
 			args[component.position] = (converted == MISMATCH) ? null : converted;
 		}
 		for (Component component : shape.components) {
-			if (component.kind == Kind.PRIMITIVE_INT && args[component.position] == null) {
-				args[component.position] = 0;
+			if (args[component.position] == null) {
+				args[component.position] = component.absent();
 			}
 		}
 		args[args.length - 1] = extra;
@@ -367,6 +365,11 @@ final class WireCodec {
 			catch (IllegalAccessException ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+
+		/** The value of the component when the field is absent, null or of the wrong type. */
+		@Nullable Object absent() {
+			return (this.kind == Kind.PRIMITIVE_INT) ? (Object) 0 : null;
 		}
 
 		/** The typed value of a non-null JSON value, or {@link #MISMATCH}. */

@@ -10,6 +10,8 @@ import io.echo.llm.LlmNetworkException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
@@ -26,6 +28,8 @@ import org.springframework.util.backoff.BackOffExecution;
  */
 final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 
+	private static final Logger logger = LoggerFactory.getLogger(CallRetry.class);
+
 	private static final Set<Integer> NEVER_RETRIED = Set.of(400, 401, 403, 404, 422);
 
 	private static final Set<Integer> RETRIED = Set.of(408, 409, 429);
@@ -39,6 +43,10 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 	private @Nullable Boolean serverShouldRetry;
 
 	private @Nullable Throwable lastFailure;
+
+	private volatile boolean cancelled;
+
+	private volatile @Nullable Exchange inFlight;
 
 	CallRetry(LlmClientSettings settings) {
 		this.settings = settings;
@@ -55,6 +63,27 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		return this.attempts;
 	}
 
+	/** Called by every attempt once its exchange exists, so that a cancel from another thread can abort it. */
+	void attemptStarted(Exchange exchange) {
+		this.inFlight = exchange;
+		if (this.cancelled) {
+			exchange.cancel();
+		}
+	}
+
+	boolean cancelled() {
+		return this.cancelled;
+	}
+
+	/** The caller cancelled: abort the attempt in flight and stop retrying. */
+	void cancel() {
+		this.cancelled = true;
+		Exchange exchange = this.inFlight;
+		if (exchange != null) {
+			exchange.cancel();
+		}
+	}
+
 	@Nullable Throwable lastFailure() {
 		return this.lastFailure;
 	}
@@ -68,7 +97,7 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 	@Override
 	public boolean shouldRetry(Throwable failure) {
 		this.lastFailure = failure;
-		if (this.attempts >= this.settings.maxAttempts() || !retryable(failure)) {
+		if (this.cancelled || this.attempts >= this.settings.maxAttempts() || !retryable(failure)) {
 			return false;
 		}
 		Duration wait = this.serverWait;
@@ -112,11 +141,14 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 
 	@Override
 	public long nextBackOff() {
-		if (this.attempts >= this.settings.maxAttempts()) {
+		if (this.cancelled || this.attempts >= this.settings.maxAttempts()) {
 			return STOP;
 		}
 		Duration wait = this.serverWait;
-		return (wait != null) ? wait.toMillis() : computedBackOff(this.attempts);
+		long backOff = (wait != null) ? wait.toMillis() : computedBackOff(this.attempts);
+		logger.debug("Attempt {} failed; next in {} ms{}", this.attempts, backOff,
+				(wait != null) ? " (as the server asked)" : "");
+		return backOff;
 	}
 
 	/** Exponential from {@code initialBackoff}, capped at {@code maxBackoff}, minus up to 25% jitter. */

@@ -2,6 +2,7 @@ package io.echo.llm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,13 +68,18 @@ final class ChatTransport {
 	}
 
 	private static JdkClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
-		HttpClient.Builder client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL);
+		// Redirects stay off (the JDK default): following one could carry the API key to another host.
+		HttpClient.Builder client = HttpClient.newBuilder();
 		if (isPositive(settings.connectTimeout())) {
 			client.connectTimeout(settings.connectTimeout());
 		}
 		// No read timeout on the factory: it is a whole-exchange timer that would cut long streams. The
 		// watchdog enforces first-chunk, idle and overall deadlines instead.
-		return new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
+		// Without Accept-Encoding, servers send the stream as is: Spring's gzip wrapper blocks for the first body
+		// byte while it looks for a body, and an inflater adds a buffer between the socket and the caller.
+		factory.enableCompression(false);
+		return factory;
 	}
 
 	static boolean isPositive(Duration duration) {
@@ -95,6 +102,7 @@ final class ChatTransport {
 		Exchange exchange = new Exchange();
 		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
 		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
+		retry.attemptStarted(exchange);
 		try {
 			HeaderWait headerWait = exchange.headerWait();
 			headerWait.enter();
@@ -178,8 +186,11 @@ final class ChatTransport {
 
 	/** Maps a failure with no usable response to the exception the caller sees. */
 	LlmException failure(Exchange exchange, Exception ex, CallTracker tracker) {
+		if (exchange.cancelled()) {
+			return new LlmException("The LLM call was cancelled", ex);
+		}
 		Kind kind = exchange.timedOut();
-		if (kind == null && hasCause(ex, HttpConnectTimeoutException.class)) {
+		if (kind == null && isConnectTimeout(ex)) {
 			kind = Kind.CONNECT;
 		}
 		if (kind != null) {
@@ -196,9 +207,17 @@ final class ChatTransport {
 		return new LlmTimeoutException(kind, duration);
 	}
 
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+	/**
+	 * The JDK client's {@link HttpConnectTimeoutException}, or what other request factories of a given
+	 * {@code RestClient.Builder} throw: Apache's {@code ConnectTimeoutException}, or a
+	 * {@link SocketTimeoutException} saying "Connect timed out".
+	 */
+	private static boolean isConnectTimeout(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
+			if (cause instanceof HttpConnectTimeoutException
+					|| cause.getClass().getSimpleName().equals("ConnectTimeoutException")
+					|| (cause instanceof SocketTimeoutException && cause.getMessage() != null
+							&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connect"))) {
 				return true;
 			}
 		}

@@ -282,6 +282,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	@Override
 	public void cancel() {
 		this.cancelled = true;
+		this.reopener.cancel();
 		this.opened.exchange().cancel();
 		this.tracker.end(Outcome.CANCELLED, null);
 	}
@@ -295,10 +296,12 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	}
 
 	/** Sends the request again after a failure that left nothing handed out, as the retry policy allows. */
-	@FunctionalInterface
 	interface Reopener {
 
 		ChatTransport.Opened reopen(LlmException failure);
+
+		/** Aborts a reopen in progress (its attempt in flight) and any further attempt. */
+		void cancel();
 
 	}
 

@@ -45,6 +45,14 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private final LlmCallListener listener;
 
+	/**
+	 * Creates the service; use {@link LlmStreamService#builder()} instead.
+	 * @param settings endpoint, key, timeouts and retry settings
+	 * @param restClient builder to clone for the HTTP client, or {@code null} for one over the JDK
+	 * {@code HttpClient}
+	 * @param clientName name reported to the listener
+	 * @param listener told about every call
+	 */
 	public DefaultLlmStreamService(LlmClientSettings settings, RestClient.@Nullable Builder restClient,
 			String clientName, LlmCallListener listener) {
 		this(settings, restClient, clientName, listener, TimeoutWatchdog.shared());
@@ -63,8 +71,32 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		ChatCompletionRequest prepared = prepare(request, true);
 		Call call = new Call(prepared, true);
 		ChatTransport.Opened opened = call.open(null, EVENT_STREAM);
-		return new DefaultChatCompletionStream(opened, (failure) -> call.open(failure, EVENT_STREAM), call.tracker,
-				this.transport, this.settings.maxEventBytes());
+		if (MediaType.APPLICATION_JSON.isCompatibleWith(opened.headers().getContentType())) {
+			rejectJsonInsteadOfStream(opened, call.tracker);
+		}
+		return new DefaultChatCompletionStream(opened, call, call.tracker, this.transport,
+				this.settings.maxEventBytes());
+	}
+
+	/**
+	 * Some gateways answer an error (or ignore {@code "stream": true}) with a plain JSON body and status 200: say
+	 * so, with the provider's message, rather than report a truncated stream.
+	 */
+	private void rejectJsonInsteadOfStream(ChatTransport.Opened opened, CallTracker tracker) {
+		LlmException failure;
+		try {
+			readResponse(opened, tracker);
+			failure = new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
+					+ " answered a streaming request with a JSON body instead of an event stream", null);
+		}
+		catch (LlmException ex) {
+			failure = ex;
+		}
+		finally {
+			opened.exchange().close();
+		}
+		tracker.end(Outcome.ERROR, failure);
+		throw failure;
 	}
 
 	@Override
@@ -149,7 +181,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	}
 
 	/** One call: its listener, its retry state, and the request bytes sent by every attempt. */
-	private final class Call {
+	private final class Call implements DefaultChatCompletionStream.Reopener {
 
 		private final CallTracker tracker;
 
@@ -176,11 +208,21 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 				this.body = ChatJson.mapper().writeValueAsBytes(request);
 			}
 			catch (JacksonException ex) {
-				LlmException failure = new LlmInvalidResponseException(
+				LlmException failure = new LlmException(
 						"Could not write the request as JSON: " + ex.getOriginalMessage(), ex);
 				this.tracker.end(Outcome.ERROR, failure);
 				throw failure;
 			}
+		}
+
+		@Override
+		public ChatTransport.Opened reopen(LlmException failure) {
+			return open(failure, EVENT_STREAM);
+		}
+
+		@Override
+		public void cancel() {
+			this.retry.cancel();
 		}
 
 		/**
@@ -200,7 +242,12 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 					logger.debug("Not retrying: the server asked to wait longer than maxRetryAfter ({})",
 							DefaultLlmStreamService.this.settings.maxRetryAfter());
 				}
-				this.tracker.end(Outcome.ERROR, failure);
+				if (this.retry.cancelled()) {
+					this.tracker.end(Outcome.CANCELLED, null);
+				}
+				else {
+					this.tracker.end(Outcome.ERROR, failure);
+				}
 				throw failure;
 			}
 		}

@@ -111,6 +111,14 @@ class TranscriptAccumulationTests {
 		assertThat(actual).containsExactlyElementsOf(expected(transcript).get("errors").values());
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("transcripts")
+	void resultIsReadBackEqualFromItsJson(Transcript transcript) {
+		ChatCompletionResponse response = accumulate(transcript).response;
+		String json = ChatJson.mapper().writeValueAsString(response);
+		assertThat(ChatJson.mapper().readValue(json, ChatCompletionResponse.class)).isEqualTo(response);
+	}
+
 	private static JsonNode tree(Object value) {
 		return ChatJson.mapper().valueToTree(value);
 	}

@@ -12,7 +12,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The chat page's stream: {@code POST /api/chat} with {@code {"messages": [...], "model": optional}} answers with
  * the browser-friendly events of {@link RelayFormat#BROWSER} ({@code token}, {@code reasoning}, {@code tool_call},
- * {@code usage}, {@code error}, {@code done}). Closing the connection cancels the upstream call.
+ * {@code usage}, {@code error}, {@code done}). The relay is resumable ({@code echo.llm.relay.resumable=true}): the page
+ * resumes a dropped reply and stops one at {@code /api/chat/streams/{id}}, which the starter serves.
  */
 @RestController
 class ChatController {

@@ -43,8 +43,9 @@ class ProviderStartupLog {
 
 	String describeProvider(String port) {
 		if (usesDemoProvider()) {
-			return "LLM provider: the embedded demo provider at http://127.0.0.1:" + port + DemoProvider.PATH
-					+ " (no network, no API key). Set ECHO_LLM_BASE_URL, ECHO_LLM_API_KEY and ECHO_LLM_MODEL "
+			// Port 0 stands for this application's own port, known now.
+			String url = this.properties.getBaseUrl().replace("127.0.0.1:0/", "127.0.0.1:" + port + "/");
+			return "LLM provider: the embedded demo provider at " + url + " (no network, no API key). Set ECHO_LLM_BASE_URL, ECHO_LLM_API_KEY and ECHO_LLM_MODEL "
 					+ "to talk to a real one.";
 		}
 		String model = this.properties.getModel();

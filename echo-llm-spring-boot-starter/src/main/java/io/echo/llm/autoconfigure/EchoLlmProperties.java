@@ -65,6 +65,11 @@ public class EchoLlmProperties {
 	private final Stream stream = new Stream();
 
 	/**
+	 * Browser relay: resumable streams.
+	 */
+	private final Relay relay = new Relay();
+
+	/**
 	 * Named clients. Each takes any key of 'echo.llm' except 'enabled'; keys it leaves unset are inherited from the
 	 * top level, the API key and headers included.
 	 */
@@ -122,6 +127,10 @@ public class EchoLlmProperties {
 		return this.stream;
 	}
 
+	public Relay getRelay() {
+		return this.relay;
+	}
+
 	public Map<String, Client> getClients() {
 		return this.clients;
 	}
@@ -135,8 +144,8 @@ public class EchoLlmProperties {
 	public String toString() {
 		return "EchoLlmProperties[enabled=" + this.enabled + ", baseUrl=" + this.baseUrl + ", apiKey="
 				+ mask(this.apiKey) + ", model=" + this.model + ", headers=" + maskValues(this.headers) + ", timeouts="
-				+ this.timeouts + ", retry=" + this.retry + ", stream=" + this.stream + ", clients=" + this.clients
-				+ "]";
+				+ this.timeouts + ", retry=" + this.retry + ", stream=" + this.stream + ", relay=" + this.relay
+				+ ", clients=" + this.clients + "]";
 	}
 
 	static String mask(@Nullable String secret) {
@@ -300,6 +309,113 @@ public class EchoLlmProperties {
 		@Override
 		public String toString() {
 			return "Stream[maxEventSize=" + this.maxEventSize + "]";
+		}
+
+	}
+
+	/**
+	 * Browser relay: whether replies survive a dropped connection, and where their events are kept meanwhile.
+	 */
+	public static class Relay {
+
+		/**
+		 * Whether browser-format replies are resumable: each event gets an id, a client that lost its connection
+		 * resumes with 'Last-Event-ID' at '/api/chat/streams/{id}', and a disconnect no longer cancels the upstream at
+		 * once.
+		 */
+		private boolean resumable;
+
+		/**
+		 * Where resumable streams are kept: 'memory' for one instance, 'redis' for several instances sharing a Redis
+		 * server (needs spring-boot-starter-data-redis).
+		 */
+		private StoreType store = StoreType.MEMORY;
+
+		/**
+		 * Time the upstream keeps streaming while no client follows it; after that it is cancelled.
+		 */
+		private Duration resumeWindow = Duration.ofSeconds(30);
+
+		/**
+		 * Time a finished stream can still be replayed.
+		 */
+		private Duration retention = Duration.ofMinutes(5);
+
+		/**
+		 * Most streams kept by the memory store; when full, the stream that finished first is dropped.
+		 */
+		private int maxStreams = 1000;
+
+		/**
+		 * Most event bytes kept per stream; beyond it the oldest events are dropped and a client that had not read
+		 * them gets an error event.
+		 */
+		private DataSize maxStreamBytes = DataSize.ofMegabytes(1);
+
+		public boolean isResumable() {
+			return this.resumable;
+		}
+
+		public void setResumable(boolean resumable) {
+			this.resumable = resumable;
+		}
+
+		public StoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(StoreType store) {
+			this.store = store;
+		}
+
+		public Duration getResumeWindow() {
+			return this.resumeWindow;
+		}
+
+		public void setResumeWindow(Duration resumeWindow) {
+			this.resumeWindow = resumeWindow;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public int getMaxStreams() {
+			return this.maxStreams;
+		}
+
+		public void setMaxStreams(int maxStreams) {
+			this.maxStreams = maxStreams;
+		}
+
+		public DataSize getMaxStreamBytes() {
+			return this.maxStreamBytes;
+		}
+
+		public void setMaxStreamBytes(DataSize maxStreamBytes) {
+			this.maxStreamBytes = maxStreamBytes;
+		}
+
+		@Override
+		public String toString() {
+			return "Relay[resumable=" + this.resumable + ", store=" + this.store + ", resumeWindow="
+					+ this.resumeWindow + ", retention=" + this.retention + ", maxStreams=" + this.maxStreams
+					+ ", maxStreamBytes=" + this.maxStreamBytes + "]";
+		}
+
+		/** Where resumable streams are kept. */
+		public enum StoreType {
+
+			/** In this instance's memory. */
+			MEMORY,
+
+			/** In Redis, shared by every instance. */
+			REDIS
+
 		}
 
 	}

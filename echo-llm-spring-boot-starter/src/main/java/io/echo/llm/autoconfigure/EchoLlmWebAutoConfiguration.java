@@ -1,7 +1,12 @@
 package io.echo.llm.autoconfigure;
 
+import java.time.Duration;
+import java.util.Locale;
+
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.web.LlmSseRelay;
+import io.echo.llm.web.LlmStreamController;
+import io.echo.llm.web.LlmStreamStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -13,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -22,25 +28,47 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * (virtual threads when {@code spring.threads.virtual.enabled=true}), or on the application's only
  * {@link AsyncTaskExecutor} when it replaced Boot's.
  */
-@AutoConfiguration(after = { EchoLlmAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
+@AutoConfiguration(after = { EchoLlmAutoConfiguration.class, TaskExecutionAutoConfiguration.class },
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "echo.llm.enabled", matchIfMissing = true)
 @ConditionalOnClass(SseEmitter.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBean(LlmStreamService.class)
+@Import({ EchoLlmRelayStoreConfigurations.MemoryStoreConfiguration.class,
+		EchoLlmRelayStoreConfigurations.RedisStoreConfiguration.class })
 public final class EchoLlmWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	LlmSseRelay llmSseRelay(LlmStreamService service,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<AsyncTaskExecutor> applicationTaskExecutor,
-			ObjectProvider<AsyncTaskExecutor> executors) {
+			ObjectProvider<AsyncTaskExecutor> executors, EchoLlmProperties properties,
+			ObjectProvider<LlmStreamStore> store) {
 		AsyncTaskExecutor executor = applicationTaskExecutor.getIfAvailable(executors::getIfUnique);
 		if (executor == null) {
 			throw new IllegalStateException("LlmSseRelay needs an AsyncTaskExecutor to run upstream calls on: "
 					+ "define a bean named '" + TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME
 					+ "' or a single AsyncTaskExecutor bean");
 		}
-		return new LlmSseRelay(service, executor);
+		EchoLlmProperties.Relay relay = properties.getRelay();
+		if (!relay.isResumable()) {
+			return new LlmSseRelay(service, executor);
+		}
+		LlmStreamStore streams = store.getIfUnique();
+		if (streams == null) {
+			throw new IllegalStateException("echo.llm.relay.resumable=true with echo.llm.relay.store="
+					+ relay.getStore().name().toLowerCase(Locale.ROOT)
+					+ " needs a single LlmStreamStore; for 'redis' add spring-boot-starter-data-redis and "
+					+ "configure spring.data.redis.*");
+		}
+		return new LlmSseRelay(service, executor, Duration.ZERO, streams, relay.getResumeWindow());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("echo.llm.relay.resumable")
+	LlmStreamController llmStreamController(LlmSseRelay relay) {
+		return new LlmStreamController(relay);
 	}
 
 }

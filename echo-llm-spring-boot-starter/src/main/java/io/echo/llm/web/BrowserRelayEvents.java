@@ -1,17 +1,21 @@
 package io.echo.llm.web;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.echo.llm.chat.ChatCompletionChunk;
-import io.echo.llm.chat.ChatJson;
 import io.echo.llm.chat.ChunkChoice;
+import io.echo.llm.chat.Delta;
+import io.echo.llm.chat.ToolCallDelta;
 import io.echo.llm.chat.Usage;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@link RelayFormat#BROWSER}: named events with small JSON payloads. */
+/**
+ * {@link RelayFormat#BROWSER}: named events with small JSON payloads. Meant for one choice ({@code n} = 1): the
+ * events of several choices would interleave.
+ */
 final class BrowserRelayEvents implements RelayEvents {
 
 	private @Nullable String finishReason;
@@ -19,8 +23,15 @@ final class BrowserRelayEvents implements RelayEvents {
 	@Override
 	public List<RelayEvent> chunk(ChatCompletionChunk chunk) {
 		List<RelayEvent> events = new ArrayList<>(2);
-		text(events, "token", chunk.text());
 		for (ChunkChoice choice : chunk.choices()) {
+			Delta delta = choice.delta();
+			if (delta != null) {
+				text(events, "reasoning", delta.reasoningText());
+				text(events, "token", delta.text());
+				// A refusal is what the model says instead of an answer: the user should read it like one.
+				text(events, "token", delta.refusal());
+				delta.toolCalls().forEach((toolCall) -> events.add(toolCall(toolCall)));
+			}
 			if (choice.finishReason() != null) {
 				this.finishReason = choice.finishReason();
 			}
@@ -33,32 +44,35 @@ final class BrowserRelayEvents implements RelayEvents {
 
 	@Override
 	public RelayEvent done() {
-		Map<String, @Nullable Object> done = new LinkedHashMap<>();
-		done.put("finish_reason", this.finishReason);
-		return event("done", done);
+		return new RelayEvent("done", JsonNodeFactory.instance.objectNode().put("finish_reason", this.finishReason).toString());
 	}
 
 	@Override
 	public RelayEvent error(Throwable failure) {
-		return event("error", RelayError.of(failure).toMap());
+		return new RelayEvent("error", RelayError.of(failure).toJson().toString());
 	}
 
 	private static void text(List<RelayEvent> events, String name, @Nullable String text) {
 		if (text != null && !text.isEmpty()) {
-			events.add(event(name, Map.of("text", text)));
+			events.add(new RelayEvent(name, JsonNodeFactory.instance.objectNode().put("text", text).toString()));
 		}
 	}
 
-	private static RelayEvent usage(Usage usage) {
-		Map<String, @Nullable Object> body = new LinkedHashMap<>();
-		body.put("prompt_tokens", usage.promptTokens());
-		body.put("completion_tokens", usage.completionTokens());
-		body.put("total_tokens", usage.totalTokens());
-		return event("usage", body);
+	private static RelayEvent toolCall(ToolCallDelta toolCall) {
+		ObjectNode body = JsonNodeFactory.instance.objectNode()
+			.put("index", toolCall.index())
+			.put("id", toolCall.id())
+			.put("name", toolCall.name())
+			.put("arguments", toolCall.arguments());
+		return new RelayEvent("tool_call", body.toString());
 	}
 
-	private static RelayEvent event(String name, Map<String, ?> body) {
-		return new RelayEvent(name, ChatJson.mapper().writeValueAsString(body));
+	private static RelayEvent usage(Usage usage) {
+		ObjectNode body = JsonNodeFactory.instance.objectNode()
+			.put("prompt_tokens", usage.promptTokens())
+			.put("completion_tokens", usage.completionTokens())
+			.put("total_tokens", usage.totalTokens());
+		return new RelayEvent("usage", body.toString());
 	}
 
 }

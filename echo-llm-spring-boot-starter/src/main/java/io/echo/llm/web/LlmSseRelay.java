@@ -1,10 +1,8 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -14,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
-import org.springframework.http.MediaType;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -32,18 +30,21 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code spring.threads.virtual.enabled=true}), never on the request thread. When the client goes away (disconnect,
  * failed write, emitter timeout or error) the upstream connection is closed at once. A failure becomes an
  * {@code error} event (see {@link RelayFormat}) followed by the end of the response.
+ * <p>
+ * Each relay holds one executor thread for the length of its stream: on platform threads, size the executor for the
+ * number of concurrent streams (Boot's default pool of 8 queues the ninth).
  */
-public class LlmSseRelay {
+public class LlmSseRelay implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
-
-	private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
 	private final LlmStreamService service;
 
 	private final AsyncTaskExecutor executor;
 
 	private final @Nullable Duration timeout;
+
+	private final @Nullable ResumableRelay resumable;
 
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
@@ -66,6 +67,29 @@ public class LlmSseRelay {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
+		this.resumable = null;
+	}
+
+	/**
+	 * Creates a relay whose {@link RelayFormat#BROWSER browser-format} replies are resumable: their events are kept in
+	 * the store and carry the id {@code <streamId>:<sequence>} (the first one, {@code stream}, has
+	 * {@code {"stream_id": "..."}} as data); a client that lost its connection picks up with {@link #resume}; a
+	 * disconnect cancels the upstream only once no client has followed the stream for {@code resumeWindow}; and
+	 * {@link #stop} cancels it from any instance that shares the store. The OpenAI format is not affected.
+	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
+	 * @param executor executor the upstream calls and the followers run on
+	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
+	 * request timeout
+	 * @param store where the events are kept
+	 * @param resumeWindow how long the upstream goes on without any client
+	 */
+	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout,
+			LlmStreamStore store, Duration resumeWindow) {
+		this.service = Objects.requireNonNull(service, "service");
+		this.executor = Objects.requireNonNull(executor, "executor");
+		this.timeout = timeout;
+		this.resumable = new ResumableRelay(Objects.requireNonNull(store, "store"), executor, timeout,
+				Objects.requireNonNull(resumeWindow, "resumeWindow"));
 	}
 
 	/**
@@ -80,7 +104,9 @@ public class LlmSseRelay {
 
 	/**
 	 * Streams the request with the given service (for instance a named client of {@link io.echo.llm.LlmClients}) and
-	 * relays it.
+	 * relays it. When the relay is resumable and the request carries a {@code Last-Event-ID} header (an
+	 * {@code EventSource} reconnecting to the URL it started from), the browser format continues that stream instead of
+	 * calling the service again.
 	 * @param service the service to call
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
@@ -90,6 +116,14 @@ public class LlmSseRelay {
 		Objects.requireNonNull(service, "service");
 		Objects.requireNonNull(request, "request");
 		Objects.requireNonNull(format, "format");
+		if (format == RelayFormat.BROWSER && this.resumable != null) {
+			String lastEventId = lastEventId();
+			if (lastEventId != null && lastEventId.indexOf(':') > 0) {
+				// EventSource reconnects to the URL it started from: continue that stream instead of a new call.
+				return this.resumable.resumeQuietly(lastEventId);
+			}
+			return this.resumable.relay(service, request);
+		}
 		SseEmitter emitter = new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
 		RelayEvents events = RelayEvents.of(format);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(emitter));
@@ -104,6 +138,57 @@ public class LlmSseRelay {
 			sendQuietly(emitter, events.error(ex));
 		}
 		return emitter;
+	}
+
+	/**
+	 * Replays a resumable stream after the given sequence number, then follows it live to its end. Works on any
+	 * instance that shares the store with the one running the upstream.
+	 * @param streamId the stream, from the {@code stream} event or from the events' ids
+	 * @param afterSequence the sequence of the last event the client has, 0 for the whole stream
+	 * @return the emitter to return from the controller method
+	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 * @throws IllegalStateException when this relay is not resumable
+	 */
+	public SseEmitter resume(String streamId, long afterSequence) {
+		return resumable().resume(Objects.requireNonNull(streamId, "streamId"), afterSequence);
+	}
+
+	/**
+	 * Asks the instance running the stream's upstream to cancel it; it does so within a second. Clients following the
+	 * stream then get a {@code done} event with {@code "finish_reason": "cancelled"}.
+	 * @param streamId the stream
+	 * @return {@code false} when the stream is unknown or expired
+	 * @throws IllegalStateException when this relay is not resumable
+	 */
+	public boolean stop(String streamId) {
+		return resumable().stop(Objects.requireNonNull(streamId, "streamId"));
+	}
+
+	/** Returns whether browser-format replies are resumable. */
+	public boolean isResumable() {
+		return this.resumable != null;
+	}
+
+	/** Stops the resume-window checks. */
+	@Override
+	public void close() {
+		if (this.resumable != null) {
+			this.resumable.close();
+		}
+	}
+
+	private static @Nullable String lastEventId() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			return attributes.getRequest().getHeader("Last-Event-ID");
+		}
+		return null;
+	}
+
+	private ResumableRelay resumable() {
+		if (this.resumable == null) {
+			throw new IllegalStateException("This relay is not resumable; set echo.llm.relay.resumable=true");
+		}
+		return this.resumable;
 	}
 
 	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
@@ -122,13 +207,7 @@ public class LlmSseRelay {
 
 		@Override
 		public void send(RelayEvent event) throws IOException {
-			try {
-				this.emitter.send(Set.of(new DataWithMediaType(event.toSse(null), TEXT_UTF8)));
-			}
-			catch (IllegalStateException ex) {
-				// The emitter already completed (timeout, error): the client is gone as far as we are concerned.
-				throw new IOException("SSE emitter already completed", ex);
-			}
+			SseEmitters.send(this.emitter, event, null);
 		}
 
 		@Override

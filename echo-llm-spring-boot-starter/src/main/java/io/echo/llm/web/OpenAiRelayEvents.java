@@ -1,10 +1,11 @@
 package io.echo.llm.web;
 
 import java.util.List;
-import java.util.Map;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@link RelayFormat#OPENAI}: each chunk as the provider's JSON, then {@code [DONE]}. */
 final class OpenAiRelayEvents implements RelayEvents {
@@ -24,8 +25,8 @@ final class OpenAiRelayEvents implements RelayEvents {
 	// Named "error" and wrapped in {"error": ...}: the OpenAI SDKs raise such an event as an API error.
 	@Override
 	public RelayEvent error(Throwable failure) {
-		Map<String, Object> body = Map.of("error", RelayError.of(failure).toMap());
-		return new RelayEvent("error", ChatJson.mapper().writeValueAsString(body));
+		ObjectNode body = JsonNodeFactory.instance.objectNode().set("error", RelayError.of(failure).toJson());
+		return new RelayEvent("error", body.toString());
 	}
 
 }

@@ -1,9 +1,7 @@
 package io.echo.llm.web;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.echo.llm.LlmApiException;
 import io.echo.llm.LlmException;
@@ -13,6 +11,8 @@ import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTruncatedStreamException;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a relay tells its client about a failure. The message is built here from the failure's type, status and code,
@@ -51,12 +51,12 @@ record RelayError(int status, @Nullable String code, String message) {
 		return new RelayError(ex.status(), (ex.code() != null) ? ex.code() : defaultCode, message);
 	}
 
-	Map<String, Object> toMap() {
-		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("status", this.status);
-		map.put("code", this.code);
-		map.put("message", this.message);
-		return map;
+	// A tree rather than a map, so that the wire mapper's inclusion settings cannot drop a null code.
+	ObjectNode toJson() {
+		return JsonNodeFactory.instance.objectNode()
+			.put("status", this.status)
+			.put("code", this.code)
+			.put("message", this.message);
 	}
 
 	/** A type of failure, the code it gets when the provider gave none, and what to tell the client. */

@@ -213,9 +213,16 @@ class EchoLlmAutoConfigurationTests {
 	}
 
 	@Test
+	void relayRunsOnBootsApplicationTaskExecutor() {
+		this.webRunner.run((context) -> assertThat(context.getBean(LlmSseRelay.class)).extracting("executor")
+			.isSameAs(context.getBean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)));
+	}
+
+	@Test
 	void relayRunsOnTheOnlyExecutorWhenTheApplicationReplacedBoots() {
 		this.webRunner.withBean("llmExecutor", SimpleAsyncTaskExecutor.class)
-			.run((context) -> assertThat(context).hasSingleBean(LlmSseRelay.class));
+			.run((context) -> assertThat(context.getBean(LlmSseRelay.class)).extracting("executor")
+				.isSameAs(context.getBean("llmExecutor")));
 	}
 
 	@Test

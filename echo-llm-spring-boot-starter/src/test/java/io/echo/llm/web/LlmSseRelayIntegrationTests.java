@@ -13,12 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
+import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +37,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -108,6 +114,14 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
+	void errorAfterTokensKeepsTheTokensThenEndsWithTheErrorEvent() throws Exception {
+		List<RelayEvent> events = post("/chat?format=BROWSER", "fail-midway");
+		assertThat(events).containsExactly(new RelayEvent("token", "{\"text\":\"Hel\"}"),
+				new RelayEvent("token", "{\"text\":\"lo\"}"), new RelayEvent("error", "{\"status\":0,"
+						+ "\"code\":\"overloaded\",\"message\":\"The LLM provider reported an error during the stream\"}"));
+	}
+
+	@Test
 	void providerErrorInOpenAiFormatIsAnErrorObjectTheSdksRaise() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "rate-limit");
 		assertThat(events).containsExactly(new RelayEvent("error", "{\"error\":{\"status\":429,"
@@ -116,6 +130,7 @@ class LlmSseRelayIntegrationTests {
 
 	@Test
 	void clientGoneClosesTheUpstreamWithinOneSecond() throws Exception {
+		upstream.resetClosed();
 		HttpRequest request = request("/chat?format=BROWSER", "endless");
 		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
 		try (BufferedReader reader = new BufferedReader(
@@ -125,6 +140,31 @@ class LlmSseRelayIntegrationTests {
 		}
 		// Closing the body stream closed the connection (JDK HttpClient on HTTP/1.1).
 		assertThat(upstream.closed().await(1, TimeUnit.SECONDS)).as("upstream saw the close within 1 s").isTrue();
+	}
+
+	@Test
+	void emitterTimeoutClosesTheUpstreamWithinOneSecond() throws Exception {
+		upstream.resetClosed();
+		HttpRequest request = request("/chat-with-timeout?format=BROWSER", "stall");
+		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			assertThat(reader.readLine()).isEqualTo("event: token");
+			assertThat(reader.readLine()).isEqualTo("data: {\"text\":\"first\"}");
+			// The relay's emitter times out after 300 ms; from then the upstream has 1 s to see the close.
+			assertThat(upstream.closed().await(1300, TimeUnit.MILLISECONDS)).as("upstream saw the close").isTrue();
+		}
+	}
+
+	@Test
+	void emitterTimeoutStopsACallWaitingToRetry(@Autowired RecordingListener calls) throws Exception {
+		int requestsBefore = upstream.requestBodies().size();
+		HttpRequest request = request("/chat-with-timeout?format=BROWSER&client=patient", "retry-later");
+		this.http.send(request, BodyHandlers.discarding());
+		// The server asked to wait 5 s before the second attempt; the emitter timed out after 300 ms and the relay
+		// interrupted the back-off. (The engine cannot tell that interrupt from a failure, so it may say ERROR.)
+		assertThat(calls.awaitEnd("patient", Duration.ofMillis(1300))).isIn("patient:CANCELLED", "patient:ERROR");
+		assertThat(upstream.requestBodies()).as("no second attempt").hasSize(requestsBefore + 1);
 	}
 
 	@Test
@@ -145,6 +185,17 @@ class LlmSseRelayIntegrationTests {
 		var headers = upstream.requestHeaders().get(upstream.requestHeaders().size() - 1);
 		assertThat(headers.getFirst("X-Customized")).isEqualTo("by-a-RestClientCustomizer");
 		assertThat(headers.getFirst("Authorization")).isEqualTo("Bearer sk-relay-test-top-secret");
+	}
+
+	@Test
+	void callsAreObservedThroughBootsRegistries(@Autowired MeterRegistry meters) throws Exception {
+		post("/chat?format=BROWSER", "rate-limit");
+		assertThat(meters.get("echo.llm.client.operation")
+			.tag("echo.llm.client", "default")
+			.tag("echo.llm.model", "relay-model")
+			.tag("outcome", "api_error")
+			.timer()
+			.count()).isPositive();
 	}
 
 	@Test
@@ -221,13 +272,43 @@ class LlmSseRelayIntegrationTests {
 	static class RelayApplication {
 
 		@Bean
+		RecordingListener recordingListener() {
+			return new RecordingListener();
+		}
+
+		@Bean
 		RestClientCustomizer markingCustomizer() {
 			return (builder) -> builder.defaultHeader("X-Customized", "by-a-RestClientCustomizer");
 		}
 
 		@Bean
-		ChatController chatController(LlmSseRelay relay, LlmClients clients) {
-			return new ChatController(relay, clients);
+		ChatController chatController(LlmSseRelay relay, LlmClients clients, LlmStreamService service,
+				AsyncTaskExecutor applicationTaskExecutor) {
+			LlmSseRelay shortRelay = new LlmSseRelay(service, applicationTaskExecutor, Duration.ofMillis(300));
+			return new ChatController(relay, shortRelay, clients);
+		}
+
+	}
+
+	/** Records how each call ended, as {@code client:OUTCOME}. */
+	static class RecordingListener implements LlmCallListener {
+
+		private final BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+
+		/** Waits for the end of a call of the given client, skipping the ends of other tests' calls. */
+		@Nullable String awaitEnd(String client, Duration timeout) throws InterruptedException {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			String end;
+			do {
+				end = this.ends.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			}
+			while (end != null && !end.startsWith(client + ":"));
+			return end;
+		}
+
+		@Override
+		public Call start(CallInfo info) {
+			return (outcome, error) -> this.ends.add(info.clientName() + ":" + outcome);
 		}
 
 	}
@@ -237,11 +318,21 @@ class LlmSseRelayIntegrationTests {
 
 		private final LlmSseRelay relay;
 
+		private final LlmSseRelay shortRelay;
+
 		private final LlmClients clients;
 
-		ChatController(LlmSseRelay relay, LlmClients clients) {
+		ChatController(LlmSseRelay relay, LlmSseRelay shortRelay, LlmClients clients) {
 			this.relay = relay;
+			this.shortRelay = shortRelay;
 			this.clients = clients;
+		}
+
+		@PostMapping(path = "/chat-with-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		SseEmitter chatWithTimeout(@RequestBody String request, @RequestParam RelayFormat format,
+				@RequestParam(defaultValue = "") String client) {
+			return client.isEmpty() ? this.shortRelay.relay(parse(request), format)
+					: this.shortRelay.relay(this.clients.get(client), parse(request), format);
 		}
 
 		@PostMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

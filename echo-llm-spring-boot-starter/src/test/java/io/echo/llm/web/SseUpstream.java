@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -19,7 +20,9 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An OpenAI-compatible upstream on loopback (JDK {@link HttpServer}) that answers {@code /v1/chat/completions} by the
  * prompt: {@code script} streams {@link #SCRIPT} then {@code [DONE]}; {@code endless} streams a token every 20 ms
- * until the connection is closed, and counts down {@link #closed()}; {@code rate-limit} answers HTTP 429.
+ * until the connection is closed, and counts down {@link #closed()}; {@code stall} sends one token, then only SSE
+ * comments (which the client does not pass on) until the connection is closed, and counts down {@link #closed()};
+ * {@code fail-midway} streams two tokens then an error object; {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5}.
  */
 final class SseUpstream implements AutoCloseable {
 
@@ -47,7 +50,7 @@ final class SseUpstream implements AutoCloseable {
 
 	private final List<String> requestBodies = new CopyOnWriteArrayList<>();
 
-	private final CountDownLatch closed = new CountDownLatch(1);
+	private volatile CountDownLatch closed = new CountDownLatch(1);
 
 	SseUpstream() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -68,9 +71,14 @@ final class SseUpstream implements AutoCloseable {
 		return this.requestBodies;
 	}
 
-	/** Counted down when the client closed an {@code endless} stream. */
+	/** Counted down when the client closed an {@code endless} or {@code stall} stream since the last reset. */
 	CountDownLatch closed() {
 		return this.closed;
+	}
+
+	/** Starts watching for a new close. */
+	void resetClosed() {
+		this.closed = new CountDownLatch(1);
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
@@ -87,11 +95,28 @@ final class SseUpstream implements AutoCloseable {
 				exchange.getResponseBody().write(error);
 				return;
 			}
+			if (body.contains("retry-later")) {
+				exchange.getResponseHeaders().set("Retry-After", "5");
+				exchange.sendResponseHeaders(503, -1);
+				return;
+			}
 			exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
 			exchange.sendResponseHeaders(200, 0);
 			OutputStream out = exchange.getResponseBody();
 			if (body.contains("endless")) {
-				streamUntilClosed(out);
+				streamUntilClosed(out, (i) -> "data: " + chunk("{\"content\":\"t" + i + " \"}", null));
+				return;
+			}
+			if (body.contains("fail-midway")) {
+				event(out, chunk("{\"content\":\"Hel\"}", null));
+				event(out, chunk("{\"content\":\"lo\"}", null));
+				event(out, "{\"error\":{\"message\":\"Overloaded, key " + ECHOED_SECRET
+						+ "\",\"type\":\"server_error\",\"code\":\"overloaded\"}}");
+				return;
+			}
+			if (body.contains("stall")) {
+				event(out, chunk("{\"content\":\"first\"}", null));
+				streamUntilClosed(out, (i) -> ": still here " + i);
 				return;
 			}
 			for (String chunk : SCRIPT) {
@@ -101,10 +126,12 @@ final class SseUpstream implements AutoCloseable {
 		}
 	}
 
-	private void streamUntilClosed(OutputStream out) {
+	// Writing is how a server notices that the client closed: the write after the close fails.
+	private void streamUntilClosed(OutputStream out, IntFunction<String> line) {
 		try {
 			for (int i = 0; i < 30_000; i++) {
-				event(out, chunk("{\"content\":\"t" + i + " \"}", null));
+				out.write((line.apply(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+				out.flush();
 				TimeUnit.MILLISECONDS.sleep(20);
 			}
 		}

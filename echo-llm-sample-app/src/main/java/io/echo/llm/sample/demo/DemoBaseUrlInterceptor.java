@@ -12,7 +12,7 @@ import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Sends requests for {@code http://127.0.0.1:0/demo/v1/...} to the port this application actually listens on
+ * Sends requests for {@code http://127.0.0.1:0/demo/v1/...} (after the context path, if any) to the port this application actually listens on
  * ({@code local.server.port}, known once the server has started). Port 0 cannot be connected to, so no other request
  * is touched.
  */
@@ -29,7 +29,7 @@ final class DemoBaseUrlInterceptor implements ClientHttpRequestInterceptor {
 			throws IOException {
 		URI uri = request.getURI();
 		Integer localPort = this.environment.getProperty("local.server.port", Integer.class);
-		if (uri.getPort() != 0 || localPort == null || !uri.getPath().startsWith(DemoProvider.PATH + "/")) {
+		if (uri.getPort() != 0 || localPort == null || !uri.getPath().contains(DemoProvider.PATH + "/")) {
 			return execution.execute(request, body);
 		}
 		URI local = UriComponentsBuilder.fromUri(uri).port(localPort).build(true).toUri();

@@ -14,9 +14,10 @@ import org.springframework.core.env.MapPropertySource;
  * Points {@code echo.llm.base-url} at the embedded {@link DemoProvider} when nothing else sets it (no
  * {@code ECHO_LLM_BASE_URL}, no {@code application.yml} entry, no command-line argument).
  * <p>
- * The URL is {@code http://127.0.0.1:${server.port:8080}/demo/v1}, resolved when the echo-llm client is built. With
- * {@code server.port=0} (a random port, as in tests) the port is not known until the server has started, so the URL
- * keeps port 0 and {@link DemoBaseUrlInterceptor} puts the real port in at request time.
+ * The URL is {@code http://127.0.0.1:${server.port:8080}${server.servlet.context-path:}/demo/v1}, resolved when the
+ * echo-llm client is built. With {@code server.port=0} (a random port, as in tests) the port is not known until the
+ * server has started, so the URL keeps port 0 and {@link DemoBaseUrlInterceptor} puts the real port in at request
+ * time.
  */
 public class DemoProviderEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -24,7 +25,8 @@ public class DemoProviderEnvironmentPostProcessor implements EnvironmentPostProc
 	public static final String PROPERTY_SOURCE = "echoLlmDemoProvider";
 
 	/** {@code echo.llm.base-url} of the demo provider before placeholders are resolved. */
-	public static final String BASE_URL = "http://127.0.0.1:${server.port:8080}" + DemoProvider.PATH;
+	public static final String BASE_URL = "http://127.0.0.1:${server.port:8080}${server.servlet.context-path:}"
+			+ DemoProvider.PATH;
 
 	private static final String BASE_URL_KEY = "echo.llm.base-url";
 

@@ -1,0 +1,43 @@
+package io.echo.llm.sample;
+
+import java.util.Map;
+
+import io.echo.llm.autoconfigure.EchoLlmProperties;
+import io.echo.llm.sample.demo.DemoProviderEnvironmentPostProcessor;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the start-up log says about the provider. */
+class ProviderStartupLogTests {
+
+	@Test
+	void demoProviderIsNamedWithItsUrl() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(DemoProviderEnvironmentPostProcessor.PROPERTY_SOURCE, Map.of()));
+		EchoLlmProperties properties = new EchoLlmProperties();
+		properties.setBaseUrl("http://127.0.0.1:0/chat/demo/v1");
+
+		assertThat(new ProviderStartupLog(properties, environment).describeProvider("41234"))
+			.startsWith("LLM provider: the embedded demo provider at http://127.0.0.1:41234/chat/demo/v1 ");
+	}
+
+	@Test
+	void realProviderIsNamedWithoutKeyOrCredentials() {
+		EchoLlmProperties properties = new EchoLlmProperties();
+		properties.setBaseUrl("https://user:pa55@api.example.com/v1?key=q-secret");
+		properties.setApiKey("sk-never-logged");
+		properties.setModel("gpt-4o-mini");
+
+		String description = new ProviderStartupLog(properties, new StandardEnvironment()).describeProvider("8080");
+
+		assertThat(description)
+			.isEqualTo("LLM provider: https://api.example.com/v1, model gpt-4o-mini, API key set")
+			.doesNotContain("sk-never-logged", "pa55", "q-secret");
+	}
+
+}

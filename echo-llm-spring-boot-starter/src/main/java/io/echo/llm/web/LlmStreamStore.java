@@ -1,0 +1,144 @@
+package io.echo.llm.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a resumable relay keeps the events of a reply so that a client that lost its connection, or another instance,
+ * can replay them and follow the rest.
+ * <p>
+ * One writer per stream: the instance that {@linkplain #create() created} it {@linkplain #append appends} events, each
+ * numbered from 1 with no gap, then {@linkplain #finish finishes} it. Any number of readers on any instance
+ * {@linkplain #follow follow} it from a sequence number. A finished stream is kept for a retention period, then it is
+ * gone as if it never existed.
+ * <pre>{@code
+ * String id = store.create();
+ * long seq = store.append(id, "token", "{\"text\":\"Hi\"}");   // 1
+ * store.finish(id);
+ *
+ * try (LlmStreamStore.Follower follower = store.follow(id, 0)) {
+ *     LlmStreamStore.Batch batch = follower.next(Duration.ofSeconds(1));
+ *     // batch.events() = [1 token {"text":"Hi"}], batch.finished() = true
+ * }
+ * }</pre>
+ * Appending never waits for readers: a reader that falls so far behind that its next events were evicted to keep the
+ * stream within its size limit is told how many it missed ({@link Batch#missed()}) instead of seeing a silent gap.
+ * <p>
+ * Implementations are thread-safe.
+ *
+ * @see InMemoryLlmStreamStore
+ * @see RedisLlmStreamStore
+ */
+public interface LlmStreamStore {
+
+	/**
+	 * Creates an empty stream.
+	 * @return its id: unguessable, URL-safe and free of {@code ':'}
+	 * @throws LlmStreamStoreFullException when no more streams fit
+	 */
+	String create();
+
+	/**
+	 * Appends one event to a stream that is not finished.
+	 * @param streamId the stream
+	 * @param event the event name, such as {@code token}
+	 * @param data the event's data, JSON in practice
+	 * @return the event's sequence number: 1 for the first event, then one more for each
+	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 */
+	long append(String streamId, String event, String data);
+
+	/**
+	 * Marks the stream finished: followers get the events already appended, then {@link Batch#finished()}. The stream
+	 * is kept for the retention period from now. Finishing twice, or a stream that is gone, does nothing.
+	 */
+	void finish(String streamId);
+
+	/**
+	 * Starts reading a stream after the given sequence number (0 for the whole stream). The follower counts as
+	 * present for {@link #isFollowed} until it is closed.
+	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 */
+	Follower follow(String streamId, long afterSequence);
+
+	/**
+	 * Returns whether some follower, on any instance, is reading the stream now.
+	 */
+	boolean isFollowed(String streamId);
+
+	/**
+	 * Asks the writer of the stream, on whichever instance it runs, to stop. Listeners registered with
+	 * {@link #onStop} run soon after (well under a second); the request also stays visible through
+	 * {@link #isStopRequested}.
+	 * @return {@code false} when the stream is unknown or expired
+	 */
+	boolean requestStop(String streamId);
+
+	/** Returns whether a stop was requested for the stream. */
+	boolean isStopRequested(String streamId);
+
+	/**
+	 * Runs the listener once when a stop is requested for the stream from any instance, at once if it was already
+	 * requested. The listener runs on a store thread and must not block.
+	 * @return a registration to close once the stream is done
+	 */
+	Registration onStop(String streamId, Runnable listener);
+
+	/**
+	 * Reads one stream in order. Not thread-safe: one follower per reading thread.
+	 */
+	interface Follower extends AutoCloseable {
+
+		/**
+		 * Returns the next events, waiting up to {@code maxWait} for one when none is there yet. An empty batch that is
+		 * not finished means the wait ran out.
+		 * @throws LlmStreamNotFoundException when the stream expired while following
+		 */
+		Batch next(Duration maxWait);
+
+		/** Stops following and releases the follower's resources. */
+		@Override
+		void close();
+
+	}
+
+	/**
+	 * Events read by a follower.
+	 * @param events the events, in sequence order with no gap
+	 * @param missed how many events before the first of these were evicted before this follower could read them
+	 * @param finished whether the stream is finished and these are its last events
+	 */
+	record Batch(List<StoredEvent> events, long missed, boolean finished) {
+
+		public Batch {
+			events = List.copyOf(events);
+		}
+
+	}
+
+	/**
+	 * One stored event.
+	 * @param sequence its number in the stream, from 1
+	 * @param event its name
+	 * @param data its data
+	 */
+	record StoredEvent(long sequence, String event, String data) {
+
+		public StoredEvent {
+			Objects.requireNonNull(event, "event");
+			Objects.requireNonNull(data, "data");
+		}
+
+	}
+
+	/** A registration that ends when closed. */
+	interface Registration extends AutoCloseable {
+
+		/** Ends the registration. Closing twice does nothing. */
+		@Override
+		void close();
+
+	}
+
+}

@@ -1,0 +1,385 @@
+package io.echo.llm.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.echo.llm.LlmStreamService;
+import io.echo.llm.chat.ChatCompletionRequest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The browser relay when it is resumable: the upstream's events go to an {@link LlmStreamStore} first, then to the
+ * client that asked, each with the id {@code <streamId>:<sequence>}. A client that lost its connection follows the
+ * stream again from its last id, on this instance or another one sharing the store. The upstream outlives its client
+ * for the resume window, and stops when any instance asks.
+ */
+final class ResumableRelay implements AutoCloseable {
+
+	/** Name of the first event of every resumable stream; its data tells the client the stream id. */
+	static final String STREAM_EVENT = "stream";
+
+	private static final Logger logger = LoggerFactory.getLogger(ResumableRelay.class);
+
+	// How long a follower waits for events before it looks again whether its client is still there.
+	private static final Duration FOLLOW_WAIT = Duration.ofSeconds(1);
+
+	private static final RelayEvent CANCELLED = new RelayEvent("done", "{\"finish_reason\":\"cancelled\"}");
+
+	private final LlmStreamStore store;
+
+	private final AsyncTaskExecutor executor;
+
+	private final @Nullable Duration timeout;
+
+	private final Duration resumeWindow;
+
+	private final Duration checkInterval;
+
+	// One daemon thread for every stream's resume-window check: each check is a flag read or one store call.
+	private final ScheduledExecutorService scheduler;
+
+	ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout, Duration resumeWindow) {
+		this.store = store;
+		this.executor = executor;
+		this.timeout = timeout;
+		this.resumeWindow = resumeWindow;
+		long quarter = Math.max(20, Math.min(1000, resumeWindow.toMillis() / 4));
+		this.checkInterval = Duration.ofMillis(quarter);
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-resume-");
+		threads.setDaemon(true);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
+	}
+
+	SseEmitter newEmitter() {
+		return new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
+	}
+
+	SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
+		SseEmitter emitter = newEmitter();
+		String streamId;
+		try {
+			streamId = this.store.create();
+		}
+		catch (LlmStreamStoreFullException ex) {
+			logger.warn("Resumable relay refused: {}", ex.getMessage());
+			sendQuietly(emitter, error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+			return emitter;
+		}
+		Producer producer = new Producer(streamId, emitter);
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer);
+		producer.start(task);
+		return emitter;
+	}
+
+	SseEmitter resume(String streamId, long afterSequence) {
+		LlmStreamStore.Follower follower = this.store.follow(streamId, afterSequence);
+		SseEmitter emitter = newEmitter();
+		Follow follow = new Follow(streamId, follower, emitter);
+		emitter.onCompletion(follow::clientGone);
+		emitter.onTimeout(follow::clientGone);
+		emitter.onError((ex) -> follow.clientGone());
+		try {
+			this.executor.submit(follow);
+		}
+		catch (TaskRejectedException ex) {
+			follower.close();
+			logger.warn("Stream resume rejected by the task executor", ex);
+			sendQuietly(emitter, error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+		}
+		return emitter;
+	}
+
+	/** Resumes from an event id {@code <streamId>:<sequence>}; an unknown stream or bad id ends with an error event. */
+	SseEmitter resumeQuietly(String lastEventId) {
+		String streamId = lastEventId.substring(0, lastEventId.lastIndexOf(':'));
+		try {
+			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
+		}
+		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
+			SseEmitter emitter = newEmitter();
+			sendQuietly(emitter, error(404, "stream_not_found", "This reply is unknown or expired"));
+			return emitter;
+		}
+	}
+
+	boolean stop(String streamId) {
+		return this.store.requestStop(streamId);
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+	static RelayEvent error(int status, String code, String message) {
+		return new RelayEvent("error", new RelayError(status, code, message).toJson().toString());
+	}
+
+	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
+		try {
+			SseEmitters.send(emitter, event, null);
+			emitter.complete();
+		}
+		catch (IOException ex) {
+			logger.debug("Relay client gone", ex);
+		}
+	}
+
+	/**
+	 * Writes the upstream's events to the store, then to the client that asked while it is there. Losing that client
+	 * never fails the upstream: the resume-window check decides when nobody is coming back.
+	 */
+	private final class Producer implements RelaySink {
+
+		private final String streamId;
+
+		private final SseEmitter emitter;
+
+		private volatile boolean attached = true;
+
+		private volatile boolean finished;
+
+		private volatile long lastSent = System.nanoTime();
+
+		private final AtomicBoolean heartbeatPending = new AtomicBoolean();
+
+		private @Nullable RelayTask task;
+
+		private LlmStreamStore.@Nullable Registration stopRegistration;
+
+		private @Nullable ScheduledFuture<?> check;
+
+		// Read and written only by the scheduler thread.
+		private long unfollowedSince = -1;
+
+		Producer(String streamId, SseEmitter emitter) {
+			this.streamId = streamId;
+			this.emitter = emitter;
+		}
+
+		void start(RelayTask task) {
+			this.task = task;
+			this.emitter.onCompletion(this::detach);
+			this.emitter.onTimeout(this::detach);
+			this.emitter.onError((ex) -> detach());
+			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, task::cancel);
+			long interval = ResumableRelay.this.checkInterval.toMillis();
+			this.check = ResumableRelay.this.scheduler.scheduleWithFixedDelay(this::checkFollowed, interval, interval,
+					TimeUnit.MILLISECONDS);
+			try {
+				Future<?> future = ResumableRelay.this.executor.submit(this::run);
+				task.submitted(future);
+			}
+			catch (TaskRejectedException ex) {
+				logger.warn("LLM relay rejected by the task executor", ex);
+				send(error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+				complete();
+				ended();
+			}
+		}
+
+		private void run() {
+			RelayTask task = Objects.requireNonNull(this.task);
+			try {
+				send(new RelayEvent(STREAM_EVENT, JsonNodeFactory.instance.objectNode().put("stream_id", this.streamId).toString()));
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Resumable relay of stream {} failed", this.streamId, ex);
+			}
+			finally {
+				ended();
+			}
+		}
+
+		@Override
+		public void send(RelayEvent event) {
+			long sequence = ResumableRelay.this.store.append(this.streamId, Objects.requireNonNull(event.name()), event.data());
+			if (this.attached) {
+				try {
+					SseEmitters.send(this.emitter, event, this.streamId + ":" + sequence);
+					this.lastSent = System.nanoTime();
+				}
+				catch (IOException ex) {
+					logger.debug("Client of stream {} gone; the upstream goes on for the resume window", this.streamId);
+					detach();
+				}
+			}
+		}
+
+		@Override
+		public void complete() {
+			this.finished = true;
+			ResumableRelay.this.store.finish(this.streamId);
+			if (this.attached) {
+				this.emitter.complete();
+			}
+		}
+
+		private void detach() {
+			this.attached = false;
+		}
+
+		/** Runs once the task is over, whichever way: a cancelled stream still ends, so its followers end too. */
+		private void ended() {
+			if (this.check != null) {
+				this.check.cancel(false);
+			}
+			if (this.stopRegistration != null) {
+				this.stopRegistration.close();
+			}
+			if (!this.finished) {
+				try {
+					send(CANCELLED);
+					complete();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not mark stream {} finished", this.streamId, ex);
+					this.emitter.complete();
+				}
+			}
+		}
+
+		private void checkFollowed() {
+			try {
+				heartbeatWhenIdle();
+				if (this.attached || ResumableRelay.this.store.isFollowed(this.streamId)) {
+					this.unfollowedSince = -1;
+					return;
+				}
+				long now = System.nanoTime();
+				if (this.unfollowedSince < 0) {
+					this.unfollowedSince = now;
+				}
+				else if (now - this.unfollowedSince >= ResumableRelay.this.resumeWindow.toNanos()) {
+					logger.debug("Nobody followed stream {} for {}; cancelling the upstream", this.streamId,
+							ResumableRelay.this.resumeWindow);
+					Objects.requireNonNull(this.task).cancel();
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not check the followers of stream {}", this.streamId, ex);
+			}
+		}
+
+		// A client that left is only noticed when something is written to it, so while the upstream is quiet a comment
+		// is; the resume window starts once that fails. Written on the executor, never on the scheduler thread, which
+		// a client that stopped reading would otherwise block for every stream.
+		private void heartbeatWhenIdle() {
+			if (this.attached && System.nanoTime() - this.lastSent >= ResumableRelay.this.checkInterval.toNanos()
+					&& this.heartbeatPending.compareAndSet(false, true)) {
+				try {
+					ResumableRelay.this.executor.execute(this::heartbeat);
+				}
+				catch (TaskRejectedException ex) {
+					this.heartbeatPending.set(false);
+				}
+			}
+		}
+
+		private void heartbeat() {
+			try {
+				SseEmitters.heartbeat(this.emitter);
+				this.lastSent = System.nanoTime();
+			}
+			catch (IOException ex) {
+				detach();
+			}
+			finally {
+				this.heartbeatPending.set(false);
+			}
+		}
+
+	}
+
+	/** Replays a stream from the store to one client and follows it to its end. */
+	private static final class Follow implements Runnable {
+
+		private final String streamId;
+
+		private final LlmStreamStore.Follower follower;
+
+		private final SseEmitter emitter;
+
+		private volatile boolean gone;
+
+		Follow(String streamId, LlmStreamStore.Follower follower, SseEmitter emitter) {
+			this.streamId = streamId;
+			this.follower = follower;
+			this.emitter = emitter;
+		}
+
+		void clientGone() {
+			this.gone = true;
+		}
+
+		@Override
+		public void run() {
+			try (this.follower) {
+				while (!this.gone) {
+					LlmStreamStore.Batch batch = this.follower.next(FOLLOW_WAIT);
+					if (batch.missed() > 0) {
+						end(error(410, "stream_events_evicted", batch.missed() + " events of this reply were dropped "
+								+ "before this client read them (echo.llm.relay.max-stream-bytes); the reply is incomplete"));
+						return;
+					}
+					for (LlmStreamStore.StoredEvent event : batch.events()) {
+						SseEmitters.send(this.emitter, new RelayEvent(event.event(), event.data()),
+								this.streamId + ":" + event.sequence());
+					}
+					if (batch.finished()) {
+						this.emitter.complete();
+						return;
+					}
+					if (batch.events().isEmpty()) {
+						// The wait ran out: see whether the client is still there, so that it stops counting as one.
+						SseEmitters.heartbeat(this.emitter);
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Follower of stream {} gone", this.streamId, ex);
+			}
+			catch (LlmStreamNotFoundException ex) {
+				endQuietly(error(404, "stream_not_found", "This reply expired while it was being followed"));
+			}
+			catch (RuntimeException ex) {
+				logger.error("Following stream {} failed", this.streamId, ex);
+				endQuietly(error(500, "internal_error", "The relay failed"));
+			}
+		}
+
+		private void end(RelayEvent last) throws IOException {
+			SseEmitters.send(this.emitter, last, null);
+			this.emitter.complete();
+		}
+
+		private void endQuietly(RelayEvent last) {
+			try {
+				end(last);
+			}
+			catch (IOException ex) {
+				logger.debug("Follower of stream {} gone", this.streamId, ex);
+			}
+		}
+
+	}
+
+}

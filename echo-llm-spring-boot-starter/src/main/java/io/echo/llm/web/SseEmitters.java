@@ -1,0 +1,50 @@
+package io.echo.llm.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** Writes {@link RelayEvent}s to an {@link SseEmitter} byte for byte as documented. */
+final class SseEmitters {
+
+	private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+
+	// A comment line: every client ignores it, and writing it is how a server notices a client that left.
+	private static final String HEARTBEAT = ": keep-alive\n\n";
+
+	private SseEmitters() {
+	}
+
+	/**
+	 * Writes a comment that clients ignore, to find out whether the client is still there while no event flows.
+	 * @throws IOException when the client is gone or the emitter already completed
+	 */
+	static void heartbeat(SseEmitter emitter) throws IOException {
+		write(emitter, HEARTBEAT);
+	}
+
+	/**
+	 * Writes one event, with the given {@code id:} field or none.
+	 * @throws IOException when the client is gone or the emitter already completed
+	 */
+	static void send(SseEmitter emitter, RelayEvent event, @Nullable String id) throws IOException {
+		write(emitter, event.toSse(id));
+	}
+
+	private static void write(SseEmitter emitter, String text) throws IOException {
+		try {
+			emitter.send(Set.of(new DataWithMediaType(text, TEXT_UTF8)));
+		}
+		catch (IllegalStateException ex) {
+			// The emitter already completed (timeout, error): the client is gone as far as we are concerned.
+			throw new IOException("SSE emitter already completed", ex);
+		}
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.echo.llm.web;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Stream ids and sizes, the same for every {@link LlmStreamStore}. */
+final class StreamIds {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private StreamIds() {
+	}
+
+	/** Returns a new random stream id: 128 bits in URL-safe Base64, so nobody can guess another user's stream. */
+	static String next() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	/** Returns the UTF-8 length of the text without encoding it, the unit Redis counts in too. */
+	static long utf8Length(String text) {
+		long length = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				length++;
+			}
+			else if (c < 0x800) {
+				length += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				length += 4;
+				i++;
+			}
+			else {
+				length += 3;
+			}
+		}
+		return length;
+	}
+
+}
