@@ -166,6 +166,8 @@ public final class RelayScaleBenchmark {
 				args.add("--spring.threads.virtual.enabled=true");
 			}
 			else {
+				// The sample's application.yml turns virtual threads on; on Java 17 that does nothing, on 21+ say so.
+				args.add("--spring.threads.virtual.enabled=false");
 				// The relay blocks one thread per stream while it reads the upstream; Boot's default pool keeps 8
 				// core threads in front of an unbounded queue, which would hold all other streams back.
 				args.add("--spring.task.execution.pool.core-size=" + (maxStreams + 100));
