@@ -131,11 +131,16 @@ public final class RelayScaleBenchmark {
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
 				+ "| errors | complete streams | relay CPU µs per token | streams per core at that cost |");
 		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
-		rows.forEach((row) -> System.out.printf(Locale.ROOT,
-				"| %s | %,d | %,d | %.2f | %.2f | %.1f | %.0f | %,d | %d%s | %,d of %,d | %.1f | %,.0f |%n", row.mode(),
-				row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(), row.heapMiB(),
-				row.liveThreads(), row.errors(), (row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(),
-				row.streams(), row.cpuMicrosPerToken(), row.streamsPerCore()));
+		rows.forEach((row) -> {
+			boolean app = row.cpuMicrosPerToken() > 0;
+			System.out.printf(Locale.ROOT,
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %s | %s |%n", row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
+					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
+					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
+					(row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams(),
+					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
+					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-");
+		});
 	}
 
 	/**
