@@ -106,6 +106,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		ChatTransport.Opened opened = call.open(null, MediaType.APPLICATION_JSON);
 		try {
 			ChatCompletionResponse response = readResponse(opened, call.tracker);
+			call.tracker.response(response);
 			call.tracker.end(Outcome.SUCCESS, null);
 			return response;
 		}

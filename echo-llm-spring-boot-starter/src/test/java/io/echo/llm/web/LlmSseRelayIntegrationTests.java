@@ -23,6 +23,7 @@ import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.chat.ChatMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -196,6 +197,24 @@ class LlmSseRelayIntegrationTests {
 			.tag("outcome", "api_error")
 			.timer()
 			.count()).isPositive();
+	}
+
+	@Test
+	void completeRecordsTheReportedTokenUsage(@Autowired LlmStreamService service, @Autowired MeterRegistry meters) {
+		service.complete(ChatCompletionRequest.builder()
+			.model("complete-model")
+			.message(ChatMessage.user("complete-me"))
+			.build());
+		assertThat(meters.get("echo.llm.client.token.usage")
+			.tag("echo.llm.model", "complete-model")
+			.tag("type", "prompt")
+			.summary()
+			.totalAmount()).isEqualTo(5);
+		assertThat(meters.get("echo.llm.client.token.usage")
+			.tag("echo.llm.model", "complete-model")
+			.tag("type", "completion")
+			.summary()
+			.totalAmount()).isEqualTo(7);
 	}
 
 	@Test
