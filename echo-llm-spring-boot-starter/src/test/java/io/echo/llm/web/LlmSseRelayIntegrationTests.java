@@ -18,6 +18,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
@@ -28,6 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -120,6 +125,23 @@ class LlmSseRelayIntegrationTests {
 		assertThat(events).containsExactly(new RelayEvent("token", "{\"text\":\"Hel\"}"),
 				new RelayEvent("token", "{\"text\":\"lo\"}"), new RelayEvent("error", "{\"status\":0,"
 						+ "\"code\":\"overloaded\",\"message\":\"The LLM provider reported an error during the stream\"}"));
+	}
+
+	@Test
+	void providerErrorIsLoggedAtWarnWithoutTheProvidersText() throws Exception {
+		Logger relayLogger = (Logger) LoggerFactory.getLogger(RelayTask.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		relayLogger.addAppender(logs);
+		try {
+			post("/chat?format=BROWSER", "rate-limit");
+		}
+		finally {
+			relayLogger.detachAppender(logs);
+		}
+		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
+			.map(ILoggingEvent::getFormattedMessage)
+			.containsExactly("LLM stream failed: LlmApiException (status 429, code rate_limit_exceeded)");
 	}
 
 	@Test
