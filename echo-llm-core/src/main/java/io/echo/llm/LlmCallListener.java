@@ -1,6 +1,7 @@
 package io.echo.llm;
 
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,6 +62,14 @@ public interface LlmCallListener {
 
 		/** A chunk was handed to the caller (the first one too). */
 		default void chunk(ChatCompletionChunk chunk) {
+		}
+
+		/**
+		 * The whole response of a call that does not stream ({@link LlmStreamService#complete}) was read, before
+		 * {@link #end} with {@link Outcome#SUCCESS}. Its {@link ChatCompletionResponse#usage() usage}, when the
+		 * provider reports it, is the token count of the call (a stream reports it in a chunk instead).
+		 */
+		default void response(ChatCompletionResponse response) {
 		}
 
 		/** The call ended; {@code error} is set when the outcome is {@link Outcome#ERROR}. */

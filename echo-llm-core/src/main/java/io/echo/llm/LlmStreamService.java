@@ -27,14 +27,18 @@ public interface LlmStreamService {
 
 	/**
 	 * Sends the request without streaming and returns the whole response, retrying as {@link #stream} does.
+	 * Interrupting the calling thread while it waits to retry stops the call: it throws at once, and the thread
+	 * stays interrupted.
 	 * @throws LlmException on any failure
 	 */
 	ChatCompletionResponse complete(ChatCompletionRequest request);
 
 	/**
 	 * Sends the request with {@code "stream": true} and returns once the response status is known. Failures before
-	 * the first chunk is handed out are retried; later ones are thrown from the iteration.
-	 * @throws LlmException when the call fails before the stream opens
+	 * the first chunk is handed out are retried; later ones are thrown from the iteration. Interrupting the calling
+	 * thread while it waits to retry stops the call, as {@link ChatCompletionStream#cancel()} does later: it throws at
+	 * once, and the thread stays interrupted.
+	 * @throws LlmException when the call fails or is interrupted before the stream opens
 	 */
 	ChatCompletionStream stream(ChatCompletionRequest request);
 

@@ -7,6 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
+import io.echo.llm.chat.Usage;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,6 +123,18 @@ class LlmCallListenerTests extends RawServerSupport {
 		assertThat(this.recorder.events).containsExactly("start primary test-model streaming", "end CANCELLED");
 	}
 
+	@Test
+	void completeReportsTheResponseWithItsUsageBeforeTheEnd() throws Exception {
+		String json = "{\"id\":\"r1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+				+ "{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],\"usage\":"
+				+ "{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}";
+		this.server = new RawHttpServer((exchange) -> exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json"
+				+ "\r\nContent-Length: " + json.length() + "\r\n\r\n" + json));
+		assertThat(llm().complete(hello()).usage().totalTokens()).isEqualTo(12);
+		assertThat(this.recorder.events).containsExactly("start primary test-model blocking", "response usage 5+7",
+				"end SUCCESS");
+	}
+
 	/** Records every listener call as a line of text. */
 	static final class Recorder implements LlmCallListener {
 
@@ -150,6 +164,13 @@ class LlmCallListenerTests extends RawServerSupport {
 				@Override
 				public void chunk(ChatCompletionChunk chunk) {
 					Recorder.this.events.add("chunk " + chunk.id());
+				}
+
+				@Override
+				public void response(ChatCompletionResponse response) {
+					Usage usage = response.usage();
+					Recorder.this.events.add("response usage "
+							+ ((usage != null) ? usage.promptTokens() + "+" + usage.completionTokens() : "none"));
 				}
 
 				@Override

@@ -2,7 +2,9 @@ package io.echo.llm.internal;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.LlmApiException;
 import io.echo.llm.LlmClientSettings;
@@ -25,6 +27,10 @@ import org.springframework.util.backoff.BackOffExecution;
  * says {@code x-should-retry: false}; {@code x-should-retry: true} also retries other statuses, but never 400, 401,
  * 403, 404 or 422 (a request that is wrong stays wrong). A server wait replaces the computed back-off, even above
  * {@code maxBackoff}; one above {@code maxRetryAfter} fails the call at once.
+ * <p>
+ * The back-off is waited out here, not in {@code RetryTemplate}'s {@code Thread.sleep}: {@link #cancel()} from another
+ * thread must end a wait of a server's {@code Retry-After} at once, and an interrupt of the waiting thread counts as a
+ * cancel (the flag stays set for the caller).
  */
 final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 
@@ -47,6 +53,8 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 	private volatile boolean cancelled;
 
 	private volatile @Nullable Exchange inFlight;
+
+	private final CountDownLatch cancelSignal = new CountDownLatch(1);
 
 	CallRetry(LlmClientSettings settings) {
 		this.settings = settings;
@@ -75,9 +83,10 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		return this.cancelled;
 	}
 
-	/** The caller cancelled: abort the attempt in flight and stop retrying. */
+	/** The caller cancelled: abort the attempt in flight or the back-off, and stop retrying. */
 	void cancel() {
 		this.cancelled = true;
+		this.cancelSignal.countDown();
 		Exchange exchange = this.inFlight;
 		if (exchange != null) {
 			exchange.cancel();
@@ -139,8 +148,27 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		return this;
 	}
 
+	/** Waits out the back-off and returns 0 for {@code RetryTemplate} to sleep, or {@code STOP} when cancelled. */
 	@Override
 	public long nextBackOff() {
+		long backOff = plannedBackOff();
+		if (backOff == STOP) {
+			return STOP;
+		}
+		try {
+			return this.cancelSignal.await(backOff, TimeUnit.MILLISECONDS) ? STOP : 0;
+		}
+		catch (InterruptedException ex) {
+			// Whoever interrupted us wants the call to stop (the relay does so while its task waits to retry).
+			Thread.currentThread().interrupt();
+			this.cancelled = true;
+			logger.debug("Interrupted while waiting to retry; not retrying");
+			return STOP;
+		}
+	}
+
+	/** The back-off before the next attempt in milliseconds, or {@code STOP}. */
+	long plannedBackOff() {
 		if (this.cancelled || this.attempts >= this.settings.maxAttempts()) {
 			return STOP;
 		}

@@ -7,6 +7,7 @@ import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,11 @@ final class CallTracker {
 			safely(this.call::firstChunk);
 		}
 		safely(() -> this.call.chunk(chunk));
+	}
+
+	/** The whole response of a call that does not stream was read. */
+	void response(ChatCompletionResponse response) {
+		safely(() -> this.call.response(response));
 	}
 
 	long chunks() {

@@ -225,6 +225,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			reopened = this.reopener.reopen(timeout);
 		}
 		catch (LlmException ex) {
+			if (this.reopener.cancelled()) {
+				// Cancelled or interrupted while waiting to retry: end quietly, as after any cancel.
+				endCancelled();
+				return;
+			}
 			fail(ex);
 			return;
 		}
@@ -300,8 +305,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 		ChatTransport.Opened reopen(LlmException failure);
 
-		/** Aborts a reopen in progress (its attempt in flight) and any further attempt. */
+		/** Aborts a reopen in progress (its attempt in flight or its back-off) and any further attempt. */
 		void cancel();
+
+		/** Whether the call was cancelled, by {@link #cancel()} or by an interrupt while waiting to retry. */
+		boolean cancelled();
 
 	}
 

@@ -106,6 +106,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		ChatTransport.Opened opened = call.open(null, MediaType.APPLICATION_JSON);
 		try {
 			ChatCompletionResponse response = readResponse(opened, call.tracker);
+			call.tracker.response(response);
 			call.tracker.end(Outcome.SUCCESS, null);
 			return response;
 		}
@@ -242,14 +243,25 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 					logger.debug("Not retrying: the server asked to wait longer than maxRetryAfter ({})",
 							DefaultLlmStreamService.this.settings.maxRetryAfter());
 				}
+				if (Thread.currentThread().isInterrupted()) {
+					// Also an interrupt that missed CallRetry's wait and hit RetryTemplate's own (zero) sleep.
+					this.retry.cancel();
+				}
 				if (this.retry.cancelled()) {
+					// Cancelled or interrupted, possibly while waiting to retry: the caller stopped the call, which
+					// did not fail by itself.
 					this.tracker.end(Outcome.CANCELLED, null);
+					throw new LlmException("The LLM call was cancelled before it completed; its last attempt failed"
+							+ " with " + failure.getClass().getSimpleName(), failure);
 				}
-				else {
-					this.tracker.end(Outcome.ERROR, failure);
-				}
+				this.tracker.end(Outcome.ERROR, failure);
 				throw failure;
 			}
+		}
+
+		@Override
+		public boolean cancelled() {
+			return this.retry.cancelled();
 		}
 
 		/** One run of the retry template; a pending failure is replayed first so that the policy decides on it. */

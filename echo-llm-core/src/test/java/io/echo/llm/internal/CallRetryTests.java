@@ -50,7 +50,7 @@ class CallRetryTests {
 		long[] nominal = { 500, 1000, 2000, 4000, 8000, 8000, 8000 };
 		for (long expected : nominal) {
 			retry.startAttempt();
-			assertThat(retry.nextBackOff()).isBetween(expected * 3 / 4, expected);
+			assertThat(retry.plannedBackOff()).isBetween(expected * 3 / 4, expected);
 		}
 	}
 
@@ -60,7 +60,7 @@ class CallRetryTests {
 		retry.startAttempt();
 		retry.serverSaid(Duration.ofSeconds(20), null);
 		assertThat(retry.shouldRetry(status(429))).isTrue();
-		assertThat(retry.nextBackOff()).isEqualTo(20_000);
+		assertThat(retry.plannedBackOff()).isEqualTo(20_000);
 	}
 
 	@Test

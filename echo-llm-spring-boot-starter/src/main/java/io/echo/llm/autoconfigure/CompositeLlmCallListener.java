@@ -7,6 +7,7 @@ import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,11 @@ final class CompositeLlmCallListener implements LlmCallListener {
 		@Override
 		public void chunk(ChatCompletionChunk chunk) {
 			each((call) -> call.chunk(chunk));
+		}
+
+		@Override
+		public void response(ChatCompletionResponse response) {
+			each((call) -> call.response(response));
 		}
 
 		@Override

@@ -15,6 +15,7 @@ import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import io.echo.llm.chat.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -34,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #TIME_TO_FIRST_CHUNK}: timer from the start of the call to the first chunk;</li>
  * <li>{@value #CHUNKS}, {@value #RETRIES}: counters;</li>
  * <li>{@value #TIMEOUTS}: counter, also tagged with the {@code kind} of timeout;</li>
- * <li>{@value #TOKENS}: distribution of the tokens the provider reported, tagged {@code type} {@code prompt} or
- * {@code completion}.</li>
+ * <li>{@value #TOKENS}: distribution of the tokens the provider reported (in a streamed chunk or in the response of
+ * a call that does not stream), tagged {@code type} {@code prompt} or {@code completion}.</li>
  * </ul>
  * The observation is stopped exactly once, whether the call succeeds, fails or is cancelled.
  */
@@ -178,6 +179,13 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 			this.chunks++;
 			if (chunk.usage() != null) {
 				this.usage = chunk.usage();
+			}
+		}
+
+		@Override
+		public void response(ChatCompletionResponse response) {
+			if (response.usage() != null) {
+				this.usage = response.usage();
 			}
 		}
 

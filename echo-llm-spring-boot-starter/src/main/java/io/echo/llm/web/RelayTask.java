@@ -83,8 +83,11 @@ final class RelayTask implements Runnable {
 			// The upstream fails because it was cancelled: nobody is listening.
 			return;
 		}
-		if (ex instanceof LlmException) {
-			logger.warn("LLM stream failed: {}", ex.getMessage());
+		if (ex instanceof LlmException llm) {
+			// The message may quote the provider, and the provider may quote the user's prompt: only at DEBUG.
+			logger.warn("LLM stream failed: {} (status {}, code {})", llm.getClass().getSimpleName(), llm.status(),
+					llm.code());
+			logger.debug("LLM stream failure: {}", llm.getMessage());
 		}
 		else {
 			logger.error("LLM relay failed", ex);

@@ -12,6 +12,7 @@ import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionResponse;
 import io.echo.llm.chat.ChatJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -146,6 +147,18 @@ class ObservationLlmCallListenerTests {
 			.isEqualTo(5);
 		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "completion").summary().totalAmount())
 			.isEqualTo(7);
+	}
+
+	@Test
+	void tokenUsageOfACompletedResponseIsRecordedByType() {
+		Call call = this.listener.start(new CallInfo("default", "m", false));
+		call.response(ChatJson.mapper().readValue("{\"choices\":[],\"usage\":{\"prompt_tokens\":3,"
+				+ "\"completion_tokens\":4,\"total_tokens\":7}}", ChatCompletionResponse.class));
+		call.end(Outcome.SUCCESS, null);
+		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "prompt").summary().totalAmount())
+			.isEqualTo(3);
+		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "completion").summary().totalAmount())
+			.isEqualTo(4);
 	}
 
 	@Test

@@ -18,15 +18,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.chat.ChatMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -122,6 +128,23 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
+	void providerErrorIsLoggedAtWarnWithoutTheProvidersText() throws Exception {
+		Logger relayLogger = (Logger) LoggerFactory.getLogger(RelayTask.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		relayLogger.addAppender(logs);
+		try {
+			post("/chat?format=BROWSER", "rate-limit");
+		}
+		finally {
+			relayLogger.detachAppender(logs);
+		}
+		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
+			.map(ILoggingEvent::getFormattedMessage)
+			.containsExactly("LLM stream failed: LlmApiException (status 429, code rate_limit_exceeded)");
+	}
+
+	@Test
 	void providerErrorInOpenAiFormatIsAnErrorObjectTheSdksRaise() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "rate-limit");
 		assertThat(events).containsExactly(new RelayEvent("error", "{\"error\":{\"status\":429,"
@@ -162,8 +185,8 @@ class LlmSseRelayIntegrationTests {
 		HttpRequest request = request("/chat-with-timeout?format=BROWSER&client=patient", "retry-later");
 		this.http.send(request, BodyHandlers.discarding());
 		// The server asked to wait 5 s before the second attempt; the emitter timed out after 300 ms and the relay
-		// interrupted the back-off. (The engine cannot tell that interrupt from a failure, so it may say ERROR.)
-		assertThat(calls.awaitEnd("patient", Duration.ofMillis(1300))).isIn("patient:CANCELLED", "patient:ERROR");
+		// interrupted the back-off, which is a cancel, not a failure.
+		assertThat(calls.awaitEnd("patient", Duration.ofMillis(1300))).isEqualTo("patient:CANCELLED");
 		assertThat(upstream.requestBodies()).as("no second attempt").hasSize(requestsBefore + 1);
 	}
 
@@ -196,6 +219,24 @@ class LlmSseRelayIntegrationTests {
 			.tag("outcome", "api_error")
 			.timer()
 			.count()).isPositive();
+	}
+
+	@Test
+	void completeRecordsTheReportedTokenUsage(@Autowired LlmStreamService service, @Autowired MeterRegistry meters) {
+		service.complete(ChatCompletionRequest.builder()
+			.model("complete-model")
+			.message(ChatMessage.user("complete-me"))
+			.build());
+		assertThat(meters.get("echo.llm.client.token.usage")
+			.tag("echo.llm.model", "complete-model")
+			.tag("type", "prompt")
+			.summary()
+			.totalAmount()).isEqualTo(5);
+		assertThat(meters.get("echo.llm.client.token.usage")
+			.tag("echo.llm.model", "complete-model")
+			.tag("type", "completion")
+			.summary()
+			.totalAmount()).isEqualTo(7);
 	}
 
 	@Test

@@ -22,9 +22,13 @@ import com.sun.net.httpserver.HttpServer;
  * prompt: {@code script} streams {@link #SCRIPT} then {@code [DONE]}; {@code endless} streams a token every 20 ms
  * until the connection is closed, and counts down {@link #closed()}; {@code stall} sends one token, then only SSE
  * comments (which the client does not pass on) until the connection is closed, and counts down {@link #closed()};
- * {@code fail-midway} streams two tokens then an error object; {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5}.
+ * {@code fail-midway} streams two tokens then an error object; {@code rate-limit} answers HTTP 429; {@code retry-later} answers HTTP 503 with {@code Retry-After: 5};
+ * {@code complete-me} answers a whole chat completion as JSON, with {@link #COMPLETION_USAGE}.
  */
 final class SseUpstream implements AutoCloseable {
+
+	/** Token usage of the {@code complete-me} response: 5 prompt and 7 completion tokens. */
+	static final String COMPLETION_USAGE = "{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}";
 
 	/** Upstream API key the provider's 429 message echoes, as some providers do. */
 	static final String ECHOED_SECRET = "sk-echoed-in-provider-message";
@@ -93,6 +97,16 @@ final class SseUpstream implements AutoCloseable {
 				exchange.getResponseHeaders().set("Content-Type", "application/json");
 				exchange.sendResponseHeaders(429, error.length);
 				exchange.getResponseBody().write(error);
+				return;
+			}
+			if (body.contains("complete-me")) {
+				byte[] completion = ("{\"id\":\"r1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+						+ "\"message\":{\"role\":\"assistant\",\"content\":\"Done\"},\"finish_reason\":\"stop\"}],"
+						+ "\"usage\":" + COMPLETION_USAGE + "}")
+					.getBytes(StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().set("Content-Type", "application/json");
+				exchange.sendResponseHeaders(200, completion.length);
+				exchange.getResponseBody().write(completion);
 				return;
 			}
 			if (body.contains("retry-later")) {
