@@ -1,0 +1,198 @@
+package io.echo.llm.benchmarks.relay;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.echo.llm.benchmarks.stats.Summary;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Figure 4: the sample app's {@code /v1/chat/completions} relay, in its own JVM, between a {@link DripServer} upstream
+ * (20 tokens per second per stream) and a {@link LoadDriver} holding hundreds to thousands of streams open at once.
+ * Per mode (a JDK and its thread model) and number of streams: p99 added latency from the upstream's write to the
+ * driver's read, heap after a full GC and live threads at peak (every stream open), errors, and whether every client
+ * received every token. The forced GC's pause is left out of the latency (tokens sent within 100 ms of it).
+ */
+public final class RelayScaleBenchmark {
+
+	private static final long TOKEN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private static final String REQUEST = "{\"model\":\"drip\",\"stream\":true,"
+			+ "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+	private final Path sampleJar;
+
+	private final int tokens;
+
+	private final Duration ramp;
+
+	private final Path outputDir;
+
+	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir) {
+		this.sampleJar = sampleJar;
+		this.tokens = tokens;
+		this.ramp = ramp;
+		this.outputDir = outputDir;
+	}
+
+	/**
+	 * Runs every level on every mode, prints a Markdown table and writes the chart. With {@code floor}, first runs the
+	 * levels with the driver straight on the upstream: what the measurement itself adds, with no relay in between.
+	 */
+	public void run(List<Mode> modes, List<Integer> levels, boolean floor) throws Exception {
+		Files.createDirectories(this.outputDir);
+		List<Row> floorRows = floor ? floor(levels) : List.of();
+		List<Row> rows = new ArrayList<>();
+		for (Mode mode : modes) {
+			rows.addAll(run(mode, levels));
+		}
+		List<Row> all = new ArrayList<>(floorRows);
+		all.addAll(rows);
+		print(all);
+		if (!rows.isEmpty()) {
+			Path png = this.outputDir.resolve("relay-scale.png");
+			RelayChart.write(floorRows, rows, png);
+			System.err.println("chart: " + png);
+		}
+	}
+
+	private List<Row> floor(List<Integer> levels) throws Exception {
+		List<Row> rows = new ArrayList<>();
+		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS)) {
+			URI target = URI.create(upstream.baseUrl() + "/chat/completions");
+			for (int streams : levels) {
+				Row row = level("no relay (floor)", null, target, streams);
+				System.err.println(row);
+				rows.add(row);
+			}
+		}
+		return rows;
+	}
+
+	private List<Row> run(Mode mode, List<Integer> levels) throws Exception {
+		int maxStreams = levels.stream().mapToInt(Integer::intValue).max().orElse(0);
+		List<Row> rows = new ArrayList<>();
+		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS);
+				RelayProcess relay = RelayProcess.start(mode.javaHome(), this.sampleJar, mode.jvmArgs(),
+						mode.appArgs(upstream.baseUrl(), maxStreams), this.outputDir.resolve(mode.name() + ".log"))) {
+			URI target = URI.create("http://127.0.0.1:" + relay.port() + "/v1/chat/completions");
+			Row warmup = level(mode.name(), relay, target, Math.min(200, maxStreams));
+			System.err.println("warm-up: " + warmup);
+			for (int streams : levels) {
+				Row row = level(mode.name(), relay, target, streams);
+				System.err.println(row);
+				rows.add(row);
+			}
+		}
+		return rows;
+	}
+
+	private Row level(String mode, @Nullable RelayProcess relay, URI target, int streams) throws Exception {
+		Duration streamTime = Duration.ofNanos(this.tokens * TOKEN_INTERVAL_NANOS);
+		LoadDriver driver = new LoadDriver(target, REQUEST, streams, this.tokens, this.ramp,
+				this.ramp.plus(streamTime).plusSeconds(60));
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
+			Future<LoadDriver.Result> running = executor.submit(driver::run);
+			// Peak: every stream opened, a second of steady state, and well before the first ones end.
+			Thread.sleep(this.ramp.plusSeconds(1).toMillis());
+			int threads = (relay != null) ? relay.liveThreads() : 0;
+			long gcStart = System.nanoTime();
+			double heap = (relay != null) ? relay.heapAfterGcMiB() : 0;
+			long gcEnd = System.nanoTime();
+			int activeAtPeak = driver.active();
+			LoadDriver.Result result = running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(),
+					TimeUnit.SECONDS);
+			long cpu = (relay != null) ? relay.cpuNanos() - cpuBefore : 0;
+			long margin = TimeUnit.MILLISECONDS.toNanos(100);
+			long[] delays = result.samples().delaysOutside(gcStart - margin, gcEnd + margin);
+			return new Row(mode, streams, activeAtPeak, Summary.quantile(delays, 0.5) / 1e6,
+					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
+					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
+					cpu / 1e3 / Math.max(1, result.samples().size()));
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private void print(List<Row> rows) {
+		System.out.printf(Locale.ROOT, "%n### Relay scale, %d tokens per stream at 20 tokens/s%n%n", this.tokens);
+		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
+				+ "| errors | complete streams | relay CPU µs per token | streams per core at that cost |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+		rows.forEach((row) -> {
+			boolean app = row.cpuMicrosPerToken() > 0;
+			System.out.printf(Locale.ROOT,
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %s | %s |%n", row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
+					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
+					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
+					(row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams(),
+					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
+					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-");
+		});
+	}
+
+	/**
+	 * A JDK and thread model to run the sample app with.
+	 * @param name short name for tables
+	 * @param javaHome the JDK
+	 * @param virtualThreads whether to set {@code spring.threads.virtual.enabled=true}
+	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
+	 */
+	public record Mode(String name, Path javaHome, boolean virtualThreads, @Nullable Path jfr) {
+
+		List<String> jvmArgs() {
+			List<String> args = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xss512k"));
+			if (this.jfr != null) {
+				args.add("-XX:StartFlightRecording=filename=" + this.jfr.resolve(this.name + ".jfr") + ",settings=profile");
+			}
+			return args;
+		}
+
+		List<String> appArgs(String upstream, int maxStreams) {
+			List<String> args = new ArrayList<>(List.of("--echo.llm.base-url=" + upstream, "--echo.llm.api-key=bench",
+					"--echo.llm.model=drip", "--echo.llm.retry.max-attempts=1",
+					"--spring.main.banner-mode=off", "--logging.level.root=WARN",
+					"--server.tomcat.max-connections=" + (maxStreams + 1000),
+					"--server.tomcat.accept-count=" + maxStreams,
+					"--spring.mvc.async.request-timeout=-1"));
+			if (this.virtualThreads) {
+				args.add("--spring.threads.virtual.enabled=true");
+			}
+			else {
+				// The sample's application.yml turns virtual threads on; on Java 17 that does nothing, on 21+ say so.
+				args.add("--spring.threads.virtual.enabled=false");
+				// The relay blocks one thread per stream while it reads the upstream; Boot's default pool keeps 8
+				// core threads in front of an unbounded queue, which would hold all other streams back.
+				args.add("--spring.task.execution.pool.core-size=" + (maxStreams + 100));
+				args.add("--spring.task.execution.pool.max-size=" + (maxStreams + 100));
+			}
+			return args;
+		}
+
+	}
+
+	/** One level of one mode. */
+	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
+			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
+			double cpuMicrosPerToken) {
+
+		/** Streams of 20 tokens per second that one core could relay at this CPU cost per token. */
+		double streamsPerCore() {
+			return (this.cpuMicrosPerToken > 0) ? 1e6 / (this.cpuMicrosPerToken * 20) : 0;
+		}
+
+	}
+
+}
