@@ -27,6 +27,20 @@ class ProviderStartupLogTests {
 	}
 
 	@Test
+	void demoProviderWithAKeyButNoBaseUrlSaysWhatIsMissing() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(DemoProviderEnvironmentPostProcessor.PROPERTY_SOURCE, Map.of()));
+		EchoLlmProperties properties = new EchoLlmProperties();
+		properties.setBaseUrl("http://127.0.0.1:8080/demo/v1");
+		properties.setApiKey("sk-never-logged");
+
+		assertThat(new ProviderStartupLog(properties, environment).describeProvider("8080"))
+			.contains("the embedded demo provider", "An API key is set but no base URL: set ECHO_LLM_BASE_URL too")
+			.doesNotContain("sk-never-logged");
+	}
+
+	@Test
 	void realProviderIsNamedWithoutKeyOrCredentials() {
 		EchoLlmProperties properties = new EchoLlmProperties();
 		properties.setBaseUrl("https://user:pa55@api.example.com/v1?key=q-secret");
