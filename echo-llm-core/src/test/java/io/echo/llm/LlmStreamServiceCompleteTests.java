@@ -65,6 +65,19 @@ class LlmStreamServiceCompleteTests extends WireMockSupport {
 	}
 
 	@Test
+	void providerErrorThatQuotesTheKeyOrAHeaderValueHasThemMasked() {
+		this.wireMock.stubFor(post(urlEqualTo(PATH)).willReturn(json(401, "{\"error\":{\"message\":"
+				+ "\"Incorrect API key provided: sk-test-secret (api-key azure-secret-value)\"}}")));
+		LlmStreamService llm = llm().header("api-key", "azure-secret-value").build();
+		assertThatExceptionOfType(LlmApiException.class).isThrownBy(() -> llm.complete(hello()))
+			.satisfies((ex) -> {
+				assertThat(ex.providerMessage())
+					.isEqualTo("Incorrect API key provided: ****** (api-key ******)");
+				assertThat(ex.getMessage()).doesNotContain("sk-test-secret").doesNotContain("azure-secret-value");
+			});
+	}
+
+	@Test
 	void completeFailsWithFirstChunkTimeoutWhenTheHeadersAreLate() {
 		this.wireMock.stubFor(post(urlEqualTo(PATH)).willReturn(json(200, COMPLETION).withFixedDelay(5000)));
 		assertThatExceptionOfType(LlmTimeoutException.class)

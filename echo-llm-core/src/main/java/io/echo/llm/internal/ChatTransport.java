@@ -47,6 +47,11 @@ final class ChatTransport {
 
 	private static final int MAX_LOGGED = 2000;
 
+	private static final String MASK = "******";
+
+	// Shorter values (a version, "true") are not credentials, and masking them would garble the provider's text.
+	private static final int MIN_SECRET_LENGTH = 8;
+
 	private final RestClient restClient;
 
 	private final URI uri;
@@ -149,7 +154,7 @@ final class ChatTransport {
 		if (status >= 200 && status < 300) {
 			return new Opened(exchange, deadlines, status, headers);
 		}
-		String errorBody = readErrorBody(exchange);
+		String errorBody = withoutSecrets(readErrorBody(exchange));
 		exchange.close();
 		Duration wait = RetryAfter.from(headers, Clock.systemUTC());
 		retry.serverSaid(wait, shouldRetry(headers));
@@ -157,6 +162,22 @@ final class ChatTransport {
 			logger.trace("HTTP {} body: {}", status, Texts.abbreviate(errorBody, MAX_LOGGED));
 		}
 		throw ProviderErrors.apiException(status, errorBody, wait);
+	}
+
+	// Some providers quote the credential they were sent ("Incorrect API key provided: sk-..."); that text ends up
+	// in exception messages and logs, so the key and header values are masked before anything reads it.
+	private String withoutSecrets(String body) {
+		String result = body;
+		String apiKey = this.settings.apiKey();
+		if (apiKey != null && apiKey.length() >= MIN_SECRET_LENGTH) {
+			result = result.replace(apiKey, MASK);
+		}
+		for (String value : this.settings.headers().values()) {
+			if (value.length() >= MIN_SECRET_LENGTH) {
+				result = result.replace(value, MASK);
+			}
+		}
+		return result;
 	}
 
 	private static @Nullable Boolean shouldRetry(HttpHeaders headers) {

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * client's own retry logic works through the relay.
  * <p>
  * The message is built here from the status and code: a provider's message may echo a masked API key or parts of
- * the prompt, so it goes to the log only.
+ * the prompt, so it goes to the log only, at DEBUG.
  */
 @RestControllerAdvice(assignableTypes = { ChatController.class, OpenAiCompatibleController.class })
 class OpenAiErrors {
@@ -40,7 +40,9 @@ class OpenAiErrors {
 
 	@ExceptionHandler
 	ResponseEntity<String> llmFailure(LlmException ex) {
-		logger.warn("LLM call failed: {}", ex.getMessage());
+		// The message may quote the provider, and the provider may quote the prompt or a key: only at DEBUG.
+		logger.warn("LLM call failed: {} (status {}, code {})", ex.getClass().getSimpleName(), ex.status(), ex.code());
+		logger.debug("LLM call failure: {}", ex.getMessage());
 		HttpHeaders headers = new HttpHeaders();
 		if (ex instanceof LlmApiException api) {
 			api.retryAfter().ifPresent((wait) -> headers.set(HttpHeaders.RETRY_AFTER,

@@ -45,8 +45,15 @@ class ProviderStartupLog {
 		if (usesDemoProvider()) {
 			// Port 0 stands for this application's own port, known now.
 			String url = this.properties.getBaseUrl().replace("127.0.0.1:0/", "127.0.0.1:" + port + "/");
-			return "LLM provider: the embedded demo provider at " + url + " (no network, no API key). Set ECHO_LLM_BASE_URL, ECHO_LLM_API_KEY and ECHO_LLM_MODEL "
-					+ "to talk to a real one.";
+			if (StringUtils.hasText(this.properties.getApiKey())) {
+				// A key alone does not leave the demo: say so, or whoever set only the key wonders why the answers
+				// are canned.
+				return "LLM provider: the embedded demo provider at " + url + " (no network). An API key is set "
+						+ "but no base URL: set ECHO_LLM_BASE_URL too (https://api.openai.com/v1 for OpenAI) "
+						+ "to use it.";
+			}
+			return "LLM provider: the embedded demo provider at " + url + " (no network, no API key). Set "
+					+ "ECHO_LLM_BASE_URL, ECHO_LLM_API_KEY and ECHO_LLM_MODEL to talk to a real one.";
 		}
 		String model = this.properties.getModel();
 		return "LLM provider: " + withoutCredentials(this.properties.getBaseUrl()) + ", model "

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.sse.SseEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -100,6 +105,23 @@ class LoopbackUpstreamEndpointsTests {
 		assertThat(error.get("type").asString()).isEqualTo("rate_limit_error");
 		assertThat(error.get("code").asString()).isEqualTo("rate_limit_exceeded");
 		assertThat(answer.body()).doesNotContain(LoopbackUpstream.ECHOED_SECRET);
+	}
+
+	@Test
+	void openAiErrorIsLoggedAtWarnWithoutTheProvidersText() throws Exception {
+		Logger errorsLogger = (Logger) LoggerFactory.getLogger(OpenAiErrors.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		errorsLogger.addAppender(logs);
+		try {
+			client().post("/v1/chat/completions", openAi("over the limit", false));
+		}
+		finally {
+			errorsLogger.detachAppender(logs);
+		}
+		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
+			.map(ILoggingEvent::getFormattedMessage)
+			.containsExactly("LLM call failed: LlmApiException (status 429, code rate_limit_exceeded)");
 	}
 
 	@Test

@@ -16,14 +16,22 @@ class ProviderStartupLogTests {
 
 	@Test
 	void demoProviderIsNamedWithItsUrl() {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.addLast(new MapPropertySource(DemoProviderEnvironmentPostProcessor.PROPERTY_SOURCE, Map.of()));
 		EchoLlmProperties properties = new EchoLlmProperties();
 		properties.setBaseUrl("http://127.0.0.1:0/chat/demo/v1");
 
-		assertThat(new ProviderStartupLog(properties, environment).describeProvider("41234"))
+		assertThat(new ProviderStartupLog(properties, demoEnvironment()).describeProvider("41234"))
 			.startsWith("LLM provider: the embedded demo provider at http://127.0.0.1:41234/chat/demo/v1 ");
+	}
+
+	@Test
+	void demoProviderWithAKeyButNoBaseUrlSaysWhatIsMissing() {
+		EchoLlmProperties properties = new EchoLlmProperties();
+		properties.setBaseUrl("http://127.0.0.1:8080/demo/v1");
+		properties.setApiKey("sk-never-logged");
+
+		assertThat(new ProviderStartupLog(properties, demoEnvironment()).describeProvider("8080"))
+			.contains("the embedded demo provider", "An API key is set but no base URL: set ECHO_LLM_BASE_URL too")
+			.doesNotContain("sk-never-logged");
 	}
 
 	@Test
@@ -38,6 +46,14 @@ class ProviderStartupLogTests {
 		assertThat(description)
 			.isEqualTo("LLM provider: https://api.example.com/v1, model gpt-4o-mini, API key set")
 			.doesNotContain("sk-never-logged", "pa55", "q-secret");
+	}
+
+	// The environment as DemoProviderEnvironmentPostProcessor leaves it when nothing sets a base URL.
+	private static StandardEnvironment demoEnvironment() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(DemoProviderEnvironmentPostProcessor.PROPERTY_SOURCE, Map.of()));
+		return environment;
 	}
 
 }

@@ -70,8 +70,8 @@ public class EchoLlmProperties {
 	private final Relay relay = new Relay();
 
 	/**
-	 * Named clients. Each takes any key of 'echo.llm' except 'enabled'; keys it leaves unset are inherited from the
-	 * top level, the API key and headers included.
+	 * Named clients. Each takes any key of 'echo.llm' except 'enabled' and 'relay'; keys it leaves unset are inherited
+	 * from the top level, the API key and headers included.
 	 */
 	private Map<String, Client> clients = new LinkedHashMap<>();
 
