@@ -66,7 +66,8 @@ final class DemoStream implements Runnable {
 	SseEmitter start() {
 		// Tomcat reports a client that went away while nothing is being written as an async error.
 		this.emitter.onError((ex) -> cancelled());
-		this.emitter.onTimeout(this::end);
+		// An async timeout must complete the response, or Spring MVC logs it as an unhandled AsyncRequestTimeoutException.
+		this.emitter.onTimeout(this::complete);
 		schedule(this, Duration.ZERO);
 		return this.emitter;
 	}
