@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -26,7 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
  * {@link LlmSseRelay} in a Spring MVC application. Its upstream calls run on Boot's {@code applicationTaskExecutor}
  * (virtual threads when {@code spring.threads.virtual.enabled=true}), or on the application's only
- * {@link AsyncTaskExecutor} when it replaced Boot's.
+ * {@link AsyncTaskExecutor} when it replaced Boot's. Each live stream holds one thread of it, so a platform-thread pool
+ * that would queue streams (Boot's default without virtual threads) gets a warning at start-up naming the keys to set.
  */
 @AutoConfiguration(after = { EchoLlmAutoConfiguration.class, TaskExecutionAutoConfiguration.class },
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -43,13 +45,15 @@ public final class EchoLlmWebAutoConfiguration {
 	LlmSseRelay llmSseRelay(LlmStreamService service,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<AsyncTaskExecutor> applicationTaskExecutor,
 			ObjectProvider<AsyncTaskExecutor> executors, EchoLlmProperties properties,
-			ObjectProvider<LlmStreamStore> store) {
-		AsyncTaskExecutor executor = applicationTaskExecutor.getIfAvailable(executors::getIfUnique);
+			ObjectProvider<LlmStreamStore> store, Environment environment) {
+		AsyncTaskExecutor bootsExecutor = applicationTaskExecutor.getIfAvailable();
+		AsyncTaskExecutor executor = (bootsExecutor != null) ? bootsExecutor : executors.getIfUnique();
 		if (executor == null) {
 			throw new IllegalStateException("LlmSseRelay needs an AsyncTaskExecutor to run upstream calls on: "
 					+ "define a bean named '" + TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME
 					+ "' or a single AsyncTaskExecutor bean");
 		}
+		RelayExecutorCheck.warnIfStreamsWouldWait(executor, bootsExecutor != null, environment);
 		EchoLlmProperties.Relay relay = properties.getRelay();
 		if (!relay.isResumable()) {
 			return new LlmSseRelay(service, executor);

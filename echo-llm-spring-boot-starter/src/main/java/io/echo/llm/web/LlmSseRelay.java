@@ -32,7 +32,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code error} event (see {@link RelayFormat}) followed by the end of the response.
  * <p>
  * Each relay holds one executor thread for the length of its stream: on platform threads, size the executor for the
- * number of concurrent streams (Boot's default pool of 8 queues the ninth).
+ * number of concurrent streams (Boot's default pool of 8 queues the ninth, and the start-up log warns about it). When
+ * the executor refuses a stream (a bounded pool with every thread busy), the client gets a {@code 503}
+ * {@code relay_busy} error event at once.
  */
 public class LlmSseRelay implements AutoCloseable {
 
@@ -134,7 +136,7 @@ public class LlmSseRelay implements AutoCloseable {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
-			logger.warn("LLM relay rejected by the task executor", ex);
+			RelayError.logRejected(logger, "LLM relay", ex);
 			sendQuietly(emitter, events.error(ex));
 		}
 		return emitter;

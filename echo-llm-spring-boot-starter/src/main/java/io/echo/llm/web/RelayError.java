@@ -11,8 +11,11 @@ import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTruncatedStreamException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.core.task.TaskRejectedException;
 
 /**
  * What a relay tells its client about a failure. The message is built here from the failure's type, status and code,
@@ -21,6 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
 record RelayError(int status, @Nullable String code, String message) {
 
 	private static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+
+	/** The executor had no thread for the stream: better an answer at once than a reply that waits unseen. */
+	static final RelayError BUSY = new RelayError(503, "relay_busy", "Too many replies in progress; try again shortly");
 
 	private static final List<Kind> KINDS = List.of(
 			new Kind(LlmStreamErrorException.class, "stream_error",
@@ -33,6 +39,9 @@ record RelayError(int status, @Nullable String code, String message) {
 			new Kind(LlmException.class, "llm_error", "The LLM call failed"));
 
 	static RelayError of(Throwable failure) {
+		if (failure instanceof TaskRejectedException) {
+			return BUSY;
+		}
 		if (!(failure instanceof LlmException ex)) {
 			return INTERNAL;
 		}
@@ -45,6 +54,17 @@ record RelayError(int status, @Nullable String code, String message) {
 		}
 		Kind kind = KINDS.stream().filter((candidate) -> candidate.type().isInstance(ex)).findFirst().orElseThrow();
 		return of(ex, kind.code(), kind.message());
+	}
+
+	/**
+	 * Logs a stream the executor refused: at WARN what to set, and the stack trace only at DEBUG, as under load it
+	 * would repeat the same lines for every refusal.
+	 */
+	static void logRejected(Logger logger, String what, TaskRejectedException ex) {
+		logger.warn("{} refused with 503 relay_busy: the task executor has no thread free; on platform threads size "
+				+ "spring.task.execution.pool.* for the concurrent streams, or on Java 21+ set "
+				+ "spring.threads.virtual.enabled=true", what);
+		logger.debug("Task executor rejection", ex);
 	}
 
 	private static RelayError of(LlmException ex, String defaultCode, String message) {

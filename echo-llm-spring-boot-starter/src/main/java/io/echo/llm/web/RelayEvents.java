@@ -47,7 +47,9 @@ public interface RelayEvents {
 	/**
 	 * Returns the last event of a stream that failed: status, code and a message safe to show to the end user (the
 	 * provider's own message is left out, as it may echo parts of the request or of the key).
-	 * @param failure why the stream failed; anything but an {@link LlmException} is reported as an internal error
+	 * @param failure why the stream failed; a
+	 * {@link org.springframework.core.task.TaskRejectedException TaskRejectedException} (no executor thread free) is
+	 * reported as {@code 503 relay_busy}, anything else but an {@link LlmException} as an internal error
 	 * @return the {@code error} event
 	 */
 	RelayEvent error(Throwable failure);

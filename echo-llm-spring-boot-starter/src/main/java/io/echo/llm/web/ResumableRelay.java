@@ -79,7 +79,7 @@ final class ResumableRelay implements AutoCloseable {
 		}
 		catch (LlmStreamStoreFullException ex) {
 			logger.warn("Resumable relay refused: {}", ex.getMessage());
-			sendQuietly(emitter, error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+			sendQuietly(emitter, busy());
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
@@ -100,8 +100,8 @@ final class ResumableRelay implements AutoCloseable {
 		}
 		catch (TaskRejectedException ex) {
 			follower.close();
-			logger.warn("Stream resume rejected by the task executor", ex);
-			sendQuietly(emitter, error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+			RelayError.logRejected(logger, "Stream resume", ex);
+			sendQuietly(emitter, busy());
 		}
 		return emitter;
 	}
@@ -126,6 +126,10 @@ final class ResumableRelay implements AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+	}
+
+	private static RelayEvent busy() {
+		return new RelayEvent("error", RelayError.BUSY.toJson().toString());
 	}
 
 	static RelayEvent error(int status, String code, String message) {
@@ -188,8 +192,8 @@ final class ResumableRelay implements AutoCloseable {
 				task.submitted(future);
 			}
 			catch (TaskRejectedException ex) {
-				logger.warn("LLM relay rejected by the task executor", ex);
-				send(error(503, "relay_busy", "Too many replies in progress; try again shortly"));
+				RelayError.logRejected(logger, "LLM relay", ex);
+				send(busy());
 				complete();
 				ended();
 			}

@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.core.task.TaskRejectedException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RelayEventsTests {
@@ -93,6 +95,8 @@ class RelayEventsTests {
 						"{\"status\":0,\"code\":\"invalid_response\",\"message\":\"The LLM provider sent a response that could not be read\"}" },
 				new Object[] { new LlmException("odd"),
 						"{\"status\":0,\"code\":\"llm_error\",\"message\":\"The LLM call failed\"}" },
+				new Object[] { new TaskRejectedException("Executor [pool of 1] did not accept task"),
+						"{\"status\":503,\"code\":\"relay_busy\",\"message\":\"Too many replies in progress; try again shortly\"}" },
 				new Object[] { new IllegalStateException("bug with secret"),
 						"{\"status\":500,\"code\":\"internal_error\",\"message\":\"The relay failed\"}" });
 	}
