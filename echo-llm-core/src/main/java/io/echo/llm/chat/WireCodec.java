@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JavaType;
@@ -28,6 +30,7 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.TreeTraversingParser;
 
 /**
  * Reads and writes the wire records of this package so that a provider's JSON survives a read and a write unchanged.
@@ -515,13 +518,34 @@ final class WireCodec {
 		@Override
 		public Object deserialize(JsonParser parser, DeserializationContext context) throws JacksonException {
 			Class<?> target = Objects.requireNonNull(this.type, "contextual type");
-			JsonNode node = context.readTree(parser);
+			JsonNode node = treeRoot(parser);
+			if (node != null) {
+				parser.skipChildren();
+			}
+			else {
+				node = context.readTree(parser);
+			}
 			try {
 				return read(target, node);
 			}
 			catch (IllegalArgumentException ex) {
 				return context.reportInputMismatch(target, "%s", ex.getMessage());
 			}
+		}
+
+		/**
+		 * The tree a {@code treeToValue} walks, when the parser stands at its root object. Binding from it directly
+		 * saves copying the tree node by node; the records copy every node they keep, so they share nothing with it.
+		 */
+		private static @Nullable JsonNode treeRoot(JsonParser parser) {
+			if (parser instanceof TreeTraversingParser tree && parser.hasToken(JsonToken.START_OBJECT)) {
+				TokenStreamContext parent = parser.streamReadContext().getParent();
+				JsonNode source = tree.streamReadInputSource();
+				if (parent != null && parent.inRoot() && source.isObject()) {
+					return source;
+				}
+			}
+			return null;
 		}
 
 	}
