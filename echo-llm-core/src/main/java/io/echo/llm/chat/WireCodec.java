@@ -1,8 +1,9 @@
 package io.echo.llm.chat;
 
-import java.lang.reflect.Constructor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -269,7 +270,8 @@ final class WireCodec {
 
 		private final Field extraField;
 
-		private final Constructor<?> constructor;
+		/** The canonical constructor taking its arguments as one {@code Object[]}. */
+		private final MethodHandle constructor;
 
 		Shape(Class<?> type) {
 			if (!type.isRecord()) {
@@ -291,10 +293,15 @@ final class WireCodec {
 			}
 			this.extraField = field(type, last.getName());
 			try {
-				this.constructor = type.getDeclaredConstructor(types);
+				// A handle bound once per type: every chunk builds several records, and a reflective
+				// newInstance per record showed in the decoding profile.
+				this.constructor = MethodHandles.lookup()
+					.unreflectConstructor(type.getDeclaredConstructor(types))
+					.asSpreader(Object[].class, types.length)
+					.asType(MethodType.methodType(Object.class, Object[].class));
 			}
-			catch (NoSuchMethodException ex) {
-				throw new IllegalStateException("No canonical constructor on " + type.getName(), ex);
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException("No accessible canonical constructor on " + type.getName(), ex);
 			}
 		}
 
@@ -310,15 +317,12 @@ final class WireCodec {
 
 		Object construct(Object[] args) {
 			try {
-				return this.constructor.newInstance(args);
+				return (Object) this.constructor.invokeExact(args);
 			}
-			catch (InvocationTargetException ex) {
-				if (ex.getCause() instanceof RuntimeException runtime) {
-					throw runtime;
-				}
-				throw new IllegalStateException(ex.getCause());
+			catch (RuntimeException | Error ex) {
+				throw ex;
 			}
-			catch (ReflectiveOperationException ex) {
+			catch (Throwable ex) {
 				throw new IllegalStateException(ex);
 			}
 		}
