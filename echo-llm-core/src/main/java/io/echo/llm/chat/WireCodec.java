@@ -1,8 +1,9 @@
 package io.echo.llm.chat;
 
-import java.lang.reflect.Constructor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JavaType;
@@ -28,6 +31,7 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.TreeTraversingParser;
 
 /**
  * Reads and writes the wire records of this package so that a provider's JSON survives a read and a write unchanged.
@@ -266,7 +270,8 @@ final class WireCodec {
 
 		private final Field extraField;
 
-		private final Constructor<?> constructor;
+		/** The canonical constructor taking its arguments as one {@code Object[]}. */
+		private final MethodHandle constructor;
 
 		Shape(Class<?> type) {
 			if (!type.isRecord()) {
@@ -288,10 +293,15 @@ final class WireCodec {
 			}
 			this.extraField = field(type, last.getName());
 			try {
-				this.constructor = type.getDeclaredConstructor(types);
+				// A handle bound once per type: every chunk builds several records, and a reflective
+				// newInstance per record showed in the decoding profile.
+				this.constructor = MethodHandles.lookup()
+					.unreflectConstructor(type.getDeclaredConstructor(types))
+					.asSpreader(Object[].class, types.length)
+					.asType(MethodType.methodType(Object.class, Object[].class));
 			}
-			catch (NoSuchMethodException ex) {
-				throw new IllegalStateException("No canonical constructor on " + type.getName(), ex);
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException("No accessible canonical constructor on " + type.getName(), ex);
 			}
 		}
 
@@ -307,15 +317,12 @@ final class WireCodec {
 
 		Object construct(Object[] args) {
 			try {
-				return this.constructor.newInstance(args);
+				return (Object) this.constructor.invokeExact(args);
 			}
-			catch (InvocationTargetException ex) {
-				if (ex.getCause() instanceof RuntimeException runtime) {
-					throw runtime;
-				}
-				throw new IllegalStateException(ex.getCause());
+			catch (RuntimeException | Error ex) {
+				throw ex;
 			}
-			catch (ReflectiveOperationException ex) {
+			catch (Throwable ex) {
 				throw new IllegalStateException(ex);
 			}
 		}
@@ -515,13 +522,34 @@ final class WireCodec {
 		@Override
 		public Object deserialize(JsonParser parser, DeserializationContext context) throws JacksonException {
 			Class<?> target = Objects.requireNonNull(this.type, "contextual type");
-			JsonNode node = context.readTree(parser);
+			JsonNode node = treeRoot(parser);
+			if (node != null) {
+				parser.skipChildren();
+			}
+			else {
+				node = context.readTree(parser);
+			}
 			try {
 				return read(target, node);
 			}
 			catch (IllegalArgumentException ex) {
 				return context.reportInputMismatch(target, "%s", ex.getMessage());
 			}
+		}
+
+		/**
+		 * The tree a {@code treeToValue} walks, when the parser stands at its root object. Binding from it directly
+		 * saves copying the tree node by node; the records copy every node they keep, so they share nothing with it.
+		 */
+		private static @Nullable JsonNode treeRoot(JsonParser parser) {
+			if (parser instanceof TreeTraversingParser tree && parser.hasToken(JsonToken.START_OBJECT)) {
+				TokenStreamContext parent = parser.streamReadContext().getParent();
+				JsonNode source = tree.streamReadInputSource();
+				if (parent != null && parent.inRoot() && source.isObject()) {
+					return source;
+				}
+			}
+			return null;
 		}
 
 	}

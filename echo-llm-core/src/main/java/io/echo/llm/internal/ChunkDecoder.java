@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns one server-sent event into what the stream does with it: hand out a chunk, end at {@code [DONE]}, fail with
  * the provider's error (after the chunk it rode on, when that carried anything), or skip data that is not a chunk.
- * Control decisions (errors, finish reasons) are read from the JSON tree, so they do not depend on how the wire
- * types map a provider's quirks.
+ * Each event is parsed once into a JSON tree: control decisions (errors, finish reasons) are read from it, so they do
+ * not depend on how the wire types map a provider's quirks, and the chunk is bound from the same tree.
  */
 final class ChunkDecoder {
 
@@ -86,6 +86,7 @@ final class ChunkDecoder {
 
 	private static @Nullable ChatCompletionChunk toChunk(JsonNode tree, String data) {
 		try {
+			// Binds this tree as it is, without reading it into a second one (see WireCodec.Deserializer).
 			return ChatJson.mapper().treeToValue(tree, ChatCompletionChunk.class);
 		}
 		catch (JacksonException ex) {

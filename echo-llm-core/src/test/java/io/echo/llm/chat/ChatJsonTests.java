@@ -2,6 +2,7 @@ package io.echo.llm.chat;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static io.echo.llm.chat.WireJson.chunk;
@@ -114,6 +115,31 @@ class ChatJsonTests {
 		Usage usage = read("{'prompt_tokens_details':{'cached_tokens':1}}", Usage.class);
 		((ObjectNode) usage.promptTokensDetails()).put("cached_tokens", 99);
 		assertThat(usage.cachedTokens()).isEqualTo(1);
+	}
+
+	@Test
+	void chunkBoundFromATreeEqualsChunkReadFromText() {
+		ChatCompletionChunk fromTree = ChatJson.mapper().treeToValue(tree(EVERY_LEVEL), ChatCompletionChunk.class);
+		assertThat(fromTree).isEqualTo(chunk(EVERY_LEVEL));
+	}
+
+	@Test
+	void chunkBoundFromATreeSharesNoNodeWithIt() {
+		JsonNode tree = tree(EVERY_LEVEL);
+		ChatCompletionChunk chunk = ChatJson.mapper().treeToValue(tree, ChatCompletionChunk.class);
+		((ObjectNode) tree.get("x_groq")).put("id", "changed");
+		((ObjectNode) tree.get("usage").get("prompt_tokens_details")).put("cached_tokens", 99);
+		assertThat(written(chunk)).isEqualTo(tree(EVERY_LEVEL));
+	}
+
+	@Test
+	void recordsInsideABoundTreeAreReadWhole() {
+		JsonNode tree = tree("[{'index':0,'delta':{'content':'a'},'x':1},{'index':1,'finish_reason':'stop'}]");
+		ChunkChoice[] choices = ChatJson.mapper().treeToValue(tree, ChunkChoice[].class);
+		assertThat(choices).extracting(ChunkChoice::index).containsExactly(0, 1);
+		assertThat(choices[0].delta().text()).isEqualTo("a");
+		assertThat(choices[0].extra()).containsOnlyKeys("x");
+		assertThat(choices[1].finishReason()).isEqualTo("stop");
 	}
 
 	@Test
