@@ -46,6 +46,8 @@ public class LlmSseRelay implements AutoCloseable {
 
 	private final @Nullable ResumableRelay resumable;
 
+	private final SseHeartbeats heartbeats;
+
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
 	 * stalled stream instead.
@@ -67,6 +69,7 @@ public class LlmSseRelay implements AutoCloseable {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
+		this.heartbeats = new SseHeartbeats(executor);
 		this.resumable = null;
 	}
 
@@ -88,8 +91,9 @@ public class LlmSseRelay implements AutoCloseable {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
+		this.heartbeats = new SseHeartbeats(executor);
 		this.resumable = new ResumableRelay(Objects.requireNonNull(store, "store"), executor, timeout,
-				Objects.requireNonNull(resumeWindow, "resumeWindow"));
+				Objects.requireNonNull(resumeWindow, "resumeWindow"), this.heartbeats);
 	}
 
 	/**
@@ -169,12 +173,10 @@ public class LlmSseRelay implements AutoCloseable {
 		return this.resumable != null;
 	}
 
-	/** Stops the resume-window checks. */
+	/** Stops the heartbeats and the resume-window checks. */
 	@Override
 	public void close() {
-		if (this.resumable != null) {
-			this.resumable.close();
-		}
+		this.heartbeats.close();
 	}
 
 	private static @Nullable String lastEventId() {
