@@ -28,8 +28,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  *
  * The upstream call runs on the application's {@link AsyncTaskExecutor} (virtual threads when
  * {@code spring.threads.virtual.enabled=true}), never on the request thread. When the client goes away (disconnect,
- * failed write, emitter timeout or error) the upstream connection is closed at once. A failure becomes an
- * {@code error} event (see {@link RelayFormat}) followed by the end of the response.
+ * failed write, emitter timeout or error) the upstream connection is closed at once, within a second even while the
+ * provider sends nothing: the response headers go out at once, and a reply with nothing to send for a quarter second
+ * gets an SSE comment ({@code : keep-alive}), which {@code EventSource} and the OpenAI SDKs skip, because only a
+ * write finds a closed connection. A failure becomes an {@code error} event (see {@link RelayFormat}) followed by
+ * the end of the response.
  * <p>
  * Each relay holds one executor thread for the length of its stream: on platform threads, size the executor for the
  * number of concurrent streams (Boot's default pool of 8 queues the ninth, and the start-up log warns about it). When
@@ -47,6 +50,8 @@ public class LlmSseRelay implements AutoCloseable {
 	private final @Nullable Duration timeout;
 
 	private final @Nullable ResumableRelay resumable;
+
+	private final SseHeartbeats heartbeats;
 
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
@@ -69,6 +74,7 @@ public class LlmSseRelay implements AutoCloseable {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
+		this.heartbeats = new SseHeartbeats(executor);
 		this.resumable = null;
 	}
 
@@ -90,8 +96,9 @@ public class LlmSseRelay implements AutoCloseable {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
+		this.heartbeats = new SseHeartbeats(executor);
 		this.resumable = new ResumableRelay(Objects.requireNonNull(store, "store"), executor, timeout,
-				Objects.requireNonNull(resumeWindow, "resumeWindow"));
+				Objects.requireNonNull(resumeWindow, "resumeWindow"), this.heartbeats);
 	}
 
 	/**
@@ -128,16 +135,19 @@ public class LlmSseRelay implements AutoCloseable {
 		}
 		SseEmitter emitter = new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
 		RelayEvents events = RelayEvents.of(format);
-		RelayTask task = new RelayTask(service, request, events, new EmitterSink(emitter));
+		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
+		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch));
 		emitter.onCompletion(task::cancel);
 		emitter.onTimeout(task::cancel);
 		emitter.onError((ex) -> task.cancel());
+		// While the provider is silent (before its first chunk, or stalled) only a comment finds a client that left.
+		watch.start(task::cancel);
 		try {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
 			RelayError.logRejected(logger, "LLM relay", ex);
-			sendQuietly(emitter, events.error(ex));
+			sendQuietly(watch, events.error(ex));
 		}
 		return emitter;
 	}
@@ -171,12 +181,15 @@ public class LlmSseRelay implements AutoCloseable {
 		return this.resumable != null;
 	}
 
-	/** Stops the resume-window checks. */
+	/** Stops the heartbeats and the resume-window checks. */
 	@Override
 	public void close() {
-		if (this.resumable != null) {
-			this.resumable.close();
-		}
+		this.heartbeats.close();
+	}
+
+	// For tests that check that a finished reply leaves nothing scheduled.
+	SseHeartbeats heartbeats() {
+		return this.heartbeats;
 	}
 
 	private static @Nullable String lastEventId() {
@@ -193,8 +206,8 @@ public class LlmSseRelay implements AutoCloseable {
 		return this.resumable;
 	}
 
-	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
-		EmitterSink sink = new EmitterSink(emitter);
+	private static void sendQuietly(SseHeartbeats.Watch watch, RelayEvent event) {
+		EmitterSink sink = new EmitterSink(watch);
 		try {
 			sink.send(event);
 			sink.complete();
@@ -205,16 +218,16 @@ public class LlmSseRelay implements AutoCloseable {
 	}
 
 	/** Writes events to an emitter as they are, so that the format is byte for byte the one documented. */
-	private record EmitterSink(SseEmitter emitter) implements RelaySink {
+	private record EmitterSink(SseHeartbeats.Watch watch) implements RelaySink {
 
 		@Override
 		public void send(RelayEvent event) throws IOException {
-			SseEmitters.send(this.emitter, event, null);
+			this.watch.send(event, null);
 		}
 
 		@Override
 		public void complete() {
-			this.emitter.complete();
+			this.watch.complete();
 		}
 
 	}

@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -19,7 +15,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -28,7 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * stream again from its last id, on this instance or another one sharing the store. The upstream outlives its client
  * for the resume window, and stops when any instance asks.
  */
-final class ResumableRelay implements AutoCloseable {
+final class ResumableRelay {
 
 	/** Name of the first event of every resumable stream; its data tells the client the stream id. */
 	static final String STREAM_EVENT = "stream";
@@ -50,21 +45,18 @@ final class ResumableRelay implements AutoCloseable {
 
 	private final Duration checkInterval;
 
-	// One daemon thread for every stream's resume-window check: each check is a flag read or one store call.
-	private final ScheduledExecutorService scheduler;
+	// Its one thread also runs every stream's resume-window check: each check is a flag read or one store call.
+	private final SseHeartbeats heartbeats;
 
-	ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout, Duration resumeWindow) {
+	ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout, Duration resumeWindow,
+			SseHeartbeats heartbeats) {
 		this.store = store;
 		this.executor = executor;
 		this.timeout = timeout;
 		this.resumeWindow = resumeWindow;
 		long quarter = Math.max(20, Math.min(1000, resumeWindow.toMillis() / 4));
 		this.checkInterval = Duration.ofMillis(quarter);
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-resume-");
-		threads.setDaemon(true);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
-		scheduler.setRemoveOnCancelPolicy(true);
-		this.scheduler = scheduler;
+		this.heartbeats = heartbeats;
 	}
 
 	SseEmitter newEmitter() {
@@ -123,11 +115,6 @@ final class ResumableRelay implements AutoCloseable {
 		return this.store.requestStop(streamId);
 	}
 
-	@Override
-	public void close() {
-		this.scheduler.shutdownNow();
-	}
-
 	private static RelayEvent busy() {
 		return new RelayEvent("error", RelayError.BUSY.toJson().toString());
 	}
@@ -156,13 +143,11 @@ final class ResumableRelay implements AutoCloseable {
 
 		private final SseEmitter emitter;
 
+		private final SseHeartbeats.Watch watch;
+
 		private volatile boolean attached = true;
 
 		private volatile boolean finished;
-
-		private volatile long lastSent = System.nanoTime();
-
-		private final AtomicBoolean heartbeatPending = new AtomicBoolean();
 
 		private @Nullable RelayTask task;
 
@@ -176,6 +161,7 @@ final class ResumableRelay implements AutoCloseable {
 		Producer(String streamId, SseEmitter emitter) {
 			this.streamId = streamId;
 			this.emitter = emitter;
+			this.watch = ResumableRelay.this.heartbeats.watch(emitter);
 		}
 
 		void start(RelayTask task) {
@@ -184,9 +170,9 @@ final class ResumableRelay implements AutoCloseable {
 			this.emitter.onTimeout(this::detach);
 			this.emitter.onError((ex) -> detach());
 			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, task::cancel);
-			long interval = ResumableRelay.this.checkInterval.toMillis();
-			this.check = ResumableRelay.this.scheduler.scheduleWithFixedDelay(this::checkFollowed, interval, interval,
-					TimeUnit.MILLISECONDS);
+			// The resume window starts once a comment finds the client gone while the upstream is quiet.
+			this.watch.start(this::detach);
+			this.check = ResumableRelay.this.heartbeats.every(ResumableRelay.this.checkInterval, this::checkFollowed);
 			try {
 				Future<?> future = ResumableRelay.this.executor.submit(this::run);
 				task.submitted(future);
@@ -218,8 +204,7 @@ final class ResumableRelay implements AutoCloseable {
 			long sequence = ResumableRelay.this.store.append(this.streamId, Objects.requireNonNull(event.name()), event.data());
 			if (this.attached) {
 				try {
-					SseEmitters.send(this.emitter, event, this.streamId + ":" + sequence);
-					this.lastSent = System.nanoTime();
+					this.watch.send(event, this.streamId + ":" + sequence);
 				}
 				catch (IOException ex) {
 					logger.debug("Client of stream {} gone; the upstream goes on for the resume window", this.streamId);
@@ -233,12 +218,13 @@ final class ResumableRelay implements AutoCloseable {
 			this.finished = true;
 			ResumableRelay.this.store.finish(this.streamId);
 			if (this.attached) {
-				this.emitter.complete();
+				this.watch.complete();
 			}
 		}
 
 		private void detach() {
 			this.attached = false;
+			this.watch.stop();
 		}
 
 		/** Runs once the task is over, whichever way: a cancelled stream still ends, so its followers end too. */
@@ -256,14 +242,13 @@ final class ResumableRelay implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not mark stream {} finished", this.streamId, ex);
-					this.emitter.complete();
+					this.watch.complete();
 				}
 			}
 		}
 
 		private void checkFollowed() {
 			try {
-				heartbeatWhenIdle();
 				if (this.attached || ResumableRelay.this.store.isFollowed(this.streamId)) {
 					this.unfollowedSince = -1;
 					return;
@@ -280,34 +265,6 @@ final class ResumableRelay implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not check the followers of stream {}", this.streamId, ex);
-			}
-		}
-
-		// A client that left is only noticed when something is written to it, so while the upstream is quiet a comment
-		// is; the resume window starts once that fails. Written on the executor, never on the scheduler thread, which
-		// a client that stopped reading would otherwise block for every stream.
-		private void heartbeatWhenIdle() {
-			if (this.attached && System.nanoTime() - this.lastSent >= ResumableRelay.this.checkInterval.toNanos()
-					&& this.heartbeatPending.compareAndSet(false, true)) {
-				try {
-					ResumableRelay.this.executor.execute(this::heartbeat);
-				}
-				catch (TaskRejectedException ex) {
-					this.heartbeatPending.set(false);
-				}
-			}
-		}
-
-		private void heartbeat() {
-			try {
-				SseEmitters.heartbeat(this.emitter);
-				this.lastSent = System.nanoTime();
-			}
-			catch (IOException ex) {
-				detach();
-			}
-			finally {
-				this.heartbeatPending.set(false);
 			}
 		}
 

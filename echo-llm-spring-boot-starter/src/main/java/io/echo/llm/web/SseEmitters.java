@@ -22,6 +22,15 @@ final class SseEmitters {
 	}
 
 	/**
+	 * Sends the response headers without a byte of body: an emitter sends them only with its first write otherwise.
+	 * @throws IOException when the client is gone or the emitter already completed
+	 */
+	static void commit(SseEmitter emitter) throws IOException {
+		// An empty write still flushes, and the flush commits the response.
+		write(emitter, "");
+	}
+
+	/**
 	 * Writes a comment that clients ignore, to find out whether the client is still there while no event flows.
 	 * @throws IOException when the client is gone or the emitter already completed
 	 */

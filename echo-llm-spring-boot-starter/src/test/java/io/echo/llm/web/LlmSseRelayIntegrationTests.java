@@ -158,8 +158,8 @@ class LlmSseRelayIntegrationTests {
 		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-			assertThat(reader.readLine()).isEqualTo("event: token");
-			assertThat(reader.readLine()).startsWith("data: {\"text\":\"t0 \"}");
+			assertThat(nextField(reader)).isEqualTo("event: token");
+			assertThat(nextField(reader)).startsWith("data: {\"text\":\"t0 \"}");
 		}
 		// Closing the body stream closed the connection (JDK HttpClient on HTTP/1.1).
 		assertThat(upstream.closed().await(1, TimeUnit.SECONDS)).as("upstream saw the close within 1 s").isTrue();
@@ -172,8 +172,8 @@ class LlmSseRelayIntegrationTests {
 		HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-			assertThat(reader.readLine()).isEqualTo("event: token");
-			assertThat(reader.readLine()).isEqualTo("data: {\"text\":\"first\"}");
+			assertThat(nextField(reader)).isEqualTo("event: token");
+			assertThat(nextField(reader)).isEqualTo("data: {\"text\":\"first\"}");
 			// The relay's emitter times out after 300 ms; from then the upstream has 1 s to see the close.
 			assertThat(upstream.closed().await(1300, TimeUnit.MILLISECONDS)).as("upstream saw the close").isTrue();
 		}
@@ -272,6 +272,15 @@ class LlmSseRelayIntegrationTests {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
+	}
+
+	/** Reads the next field line, past the heartbeat comments the relay writes while the upstream is quiet. */
+	private static @Nullable String nextField(BufferedReader reader) throws IOException {
+		String line = reader.readLine();
+		while (line != null && (line.isEmpty() || line.startsWith(":"))) {
+			line = reader.readLine();
+		}
+		return line;
 	}
 
 	/** Parses {@code text/event-stream} lines as the relay writes them: {@code event: } and {@code data: } fields. */

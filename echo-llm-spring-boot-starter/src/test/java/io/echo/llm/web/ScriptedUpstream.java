@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +91,12 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	/** Waits until the client closed a held connection; returns whether it did in time. */
 	boolean awaitClosed(long seconds) throws InterruptedException {
-		return this.closed.await(seconds, TimeUnit.SECONDS);
+		return awaitClosed(Duration.ofSeconds(seconds));
+	}
+
+	/** Waits until the client closed a held connection; returns whether it did in time. */
+	boolean awaitClosed(Duration timeout) throws InterruptedException {
+		return this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private void accept() {

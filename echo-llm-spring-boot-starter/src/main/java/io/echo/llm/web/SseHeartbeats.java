@@ -1,0 +1,204 @@
+package io.echo.llm.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Notices a client that left while the upstream is quiet. A server only finds out that a connection closed when it
+ * writes to it, so every {@link #INTERVAL} an emitter that wrote nothing since the last tick gets an SSE comment
+ * (ignored by {@code EventSource} and by the OpenAI SDKs), and the write that fails tells the relay its client is gone.
+ * <p>
+ * One daemon thread ticks for every stream, and only while some stream is watched; it also runs other short periodic
+ * checks ({@link #every}). The comments are written on the relay's executor, never on that thread, which a client that
+ * stopped reading would otherwise block for every stream.
+ */
+final class SseHeartbeats implements AutoCloseable {
+
+	/**
+	 * Time between ticks. The first write to a connection the client closed may still succeed (the client's reset
+	 * comes back only then) and the second fails, so a client that left right after an event is noticed within three
+	 * ticks: 750 ms, inside the 1 s in which the upstream must be cancelled.
+	 */
+	static final Duration INTERVAL = Duration.ofMillis(250);
+
+	private static final Logger logger = LoggerFactory.getLogger(SseHeartbeats.class);
+
+	private final Executor executor;
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+
+	// Guarded by this: the tick runs only while some stream is watched.
+	private @Nullable ScheduledFuture<?> ticks;
+
+	/**
+	 * Creates the heartbeats; the scheduler thread starts with the first watch or check.
+	 * @param executor where the comments are written
+	 */
+	SseHeartbeats(Executor executor) {
+		this.executor = executor;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-relay-");
+		threads.setDaemon(true);
+		this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
+		this.scheduler.setRemoveOnCancelPolicy(true);
+	}
+
+	/** Returns a watch for the emitter; it does nothing until {@link Watch#start started}. */
+	Watch watch(SseEmitter emitter) {
+		return new Watch(Objects.requireNonNull(emitter, "emitter"));
+	}
+
+	/** Runs a short check on the shared thread at a fixed delay until the returned future is cancelled. */
+	ScheduledFuture<?> every(Duration interval, Runnable check) {
+		long millis = interval.toMillis();
+		return this.scheduler.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
+	}
+
+	/** Stops the scheduler thread; watched emitters get no more comments. */
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+	/** Returns whether no emitter is watched and nothing is scheduled. */
+	synchronized boolean idle() {
+		return this.watches.isEmpty() && this.ticks == null && this.scheduler.getQueue().isEmpty();
+	}
+
+	private void tick() {
+		for (Watch watch : this.watches) {
+			watch.tick();
+		}
+	}
+
+	// Both take the lock after changing the watches, so that a watch added meanwhile keeps or restarts the ticks.
+	private synchronized void startTicking() {
+		if (this.ticks == null) {
+			this.ticks = every(INTERVAL, this::tick);
+		}
+	}
+
+	private synchronized void stopTickingWhenUnwatched() {
+		if (this.watches.isEmpty() && this.ticks != null) {
+			this.ticks.cancel(false);
+			this.ticks = null;
+		}
+	}
+
+	/**
+	 * The heartbeat of one emitter. Its events go through {@link #send} so that a stream whose events flow gets no
+	 * comments, and it ends with {@link #complete} so that no comment follows the end.
+	 */
+	final class Watch {
+
+		private final SseEmitter emitter;
+
+		private final AtomicBoolean writing = new AtomicBoolean();
+
+		private volatile boolean wrote;
+
+		private volatile boolean stopped;
+
+		private volatile @Nullable Runnable onGone;
+
+		private Watch(SseEmitter emitter) {
+			this.emitter = emitter;
+		}
+
+		/**
+		 * Sends the response headers at once, so that the client sees the reply start and a comment can be written
+		 * before the first event, then starts the comments.
+		 * @param onGone called once, from the executor, when a comment could not be written
+		 */
+		void start(Runnable onGone) {
+			this.onGone = onGone;
+			this.emitter.onCompletion(this::stop);
+			this.emitter.onTimeout(this::stop);
+			this.emitter.onError((ex) -> stop());
+			try {
+				SseEmitters.commit(this.emitter);
+			}
+			catch (IOException ex) {
+				// Already gone: the first comment finds out, on the executor like any other.
+			}
+			if (!this.stopped) {
+				SseHeartbeats.this.watches.add(this);
+				startTicking();
+			}
+		}
+
+		/**
+		 * Writes one event, with the given {@code id:} field or none.
+		 * @throws IOException when the client is gone or the emitter already completed
+		 */
+		void send(RelayEvent event, @Nullable String id) throws IOException {
+			SseEmitters.send(this.emitter, event, id);
+			this.wrote = true;
+		}
+
+		/** Stops the comments, then completes the emitter. */
+		void complete() {
+			stop();
+			this.emitter.complete();
+		}
+
+		/** Stops the comments; callable any number of times. */
+		void stop() {
+			this.stopped = true;
+			if (SseHeartbeats.this.watches.remove(this)) {
+				stopTickingWhenUnwatched();
+			}
+		}
+
+		private void tick() {
+			if (this.wrote) {
+				this.wrote = false;
+			}
+			else if (this.writing.compareAndSet(false, true)) {
+				try {
+					SseHeartbeats.this.executor.execute(this::heartbeat);
+				}
+				catch (RejectedExecutionException ex) {
+					this.writing.set(false);
+				}
+			}
+		}
+
+		private void heartbeat() {
+			try {
+				if (!this.stopped) {
+					SseEmitters.heartbeat(this.emitter);
+				}
+			}
+			catch (IOException ex) {
+				if (!this.stopped) {
+					logger.debug("Relay client gone while the upstream was quiet", ex);
+					stop();
+					Objects.requireNonNull(this.onGone).run();
+				}
+			}
+			finally {
+				this.writing.set(false);
+			}
+		}
+
+	}
+
+}
