@@ -194,6 +194,7 @@
       this.node = element('article', 'message assistant');
       this.node.dataset.state = 'streaming';
       this.reasoningBlock = null;
+      this.reasoningNode = null;
       this.tools = new Map();
       this.content = element('div', 'content', this.node);
       this.stats = element('div', 'stats', this.node);
@@ -212,14 +213,14 @@
       this.discarded = false;
     }
 
-    event({ event, data, id }) {
+    /** One event of the stream; follow() has already recorded its id. */
+    event({ event, data }) {
       let payload;
       try {
         payload = JSON.parse(data);
       } catch {
         return;
       }
-      this.lastEventId = id;
       this.resumes = 0;
       switch (event) {
         case 'stream': this.streamId = payload.stream_id; break;
@@ -275,14 +276,14 @@
       if (!this.reasoningBlock) {
         this.reasoningBlock = element('details', 'reasoning');
         this.reasoningBlock.open = true;
-        element('summary', null, this.reasoningBlock).textContent = 'Reasoning';
-        element('div', 'text', this.reasoningBlock);
-        this.reasoningBlock.querySelector('summary')
-          .addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
+        const summary = element('summary', null, this.reasoningBlock);
+        summary.textContent = 'Reasoning';
+        summary.addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
+        this.reasoningNode = element('div', 'text', this.reasoningBlock);
         this.node.prepend(this.reasoningBlock);
       }
       this.reasoningText += text;
-      this.reasoningBlock.querySelector('.text').textContent = this.reasoningText;
+      this.reasoningNode.textContent = this.reasoningText;
       keepInView();
     }
 
