@@ -49,6 +49,25 @@
     }
   }
 
+  let saveQueued = false;
+
+  /**
+   * save() at most every 100 ms while tokens stream, rather than writing the whole conversation once per token. A
+   * slightly older save is still consistent (text and last id together): a resume from it replays the rest.
+   */
+  function saveSoon() {
+    if (!saveQueued) {
+      saveQueued = true;
+      setTimeout(() => {
+        saveQueued = false;
+        save();
+      }, 100);
+    }
+  }
+
+  // A reload or a closed tab: what is on the page now is what the next page resumes from.
+  window.addEventListener('pagehide', save);
+
   // ---- Server-sent events over fetch -------------------------------------------------------------------------
 
   /**
@@ -235,7 +254,7 @@
         default: break;
       }
       if (!this.finished) {
-        save();
+        saveSoon();
       }
     }
 
