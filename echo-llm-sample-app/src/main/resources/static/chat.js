@@ -49,6 +49,25 @@
     }
   }
 
+  let saveQueued = false;
+
+  /**
+   * save() at most every 100 ms while tokens stream, rather than writing the whole conversation once per token. A
+   * slightly older save is still consistent (text and last id together): a resume from it replays the rest.
+   */
+  function saveSoon() {
+    if (!saveQueued) {
+      saveQueued = true;
+      setTimeout(() => {
+        saveQueued = false;
+        save();
+      }, 100);
+    }
+  }
+
+  // A reload or a closed tab: what is on the page now is what the next page resumes from.
+  window.addEventListener('pagehide', save);
+
   // ---- Server-sent events over fetch -------------------------------------------------------------------------
 
   /**
@@ -194,6 +213,7 @@
       this.node = element('article', 'message assistant');
       this.node.dataset.state = 'streaming';
       this.reasoningBlock = null;
+      this.reasoningNode = null;
       this.tools = new Map();
       this.content = element('div', 'content', this.node);
       this.stats = element('div', 'stats', this.node);
@@ -212,14 +232,14 @@
       this.discarded = false;
     }
 
-    event({ event, data, id }) {
+    /** One event of the stream; follow() has already recorded its id. */
+    event({ event, data }) {
       let payload;
       try {
         payload = JSON.parse(data);
       } catch {
         return;
       }
-      this.lastEventId = id;
       this.resumes = 0;
       switch (event) {
         case 'stream': this.streamId = payload.stream_id; break;
@@ -234,7 +254,7 @@
         default: break;
       }
       if (!this.finished) {
-        save();
+        saveSoon();
       }
     }
 
@@ -275,14 +295,14 @@
       if (!this.reasoningBlock) {
         this.reasoningBlock = element('details', 'reasoning');
         this.reasoningBlock.open = true;
-        element('summary', null, this.reasoningBlock).textContent = 'Reasoning';
-        element('div', 'text', this.reasoningBlock);
-        this.reasoningBlock.querySelector('summary')
-          .addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
+        const summary = element('summary', null, this.reasoningBlock);
+        summary.textContent = 'Reasoning';
+        summary.addEventListener('click', () => { this.reasoningBlock.dataset.touched = 'yes'; });
+        this.reasoningNode = element('div', 'text', this.reasoningBlock);
         this.node.prepend(this.reasoningBlock);
       }
       this.reasoningText += text;
-      this.reasoningBlock.querySelector('.text').textContent = this.reasoningText;
+      this.reasoningNode.textContent = this.reasoningText;
       keepInView();
     }
 

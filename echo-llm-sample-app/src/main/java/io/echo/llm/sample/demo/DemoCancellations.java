@@ -3,7 +3,6 @@ package io.echo.llm.sample.demo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,13 +22,6 @@ public final class DemoCancellations {
 			}
 			this.prompts.addLast(prompt);
 			this.prompts.notifyAll();
-		}
-	}
-
-	/** Last user messages of the most recent streams cancelled by their client, oldest first. */
-	public List<String> prompts() {
-		synchronized (this.prompts) {
-			return List.copyOf(this.prompts);
 		}
 	}
 
