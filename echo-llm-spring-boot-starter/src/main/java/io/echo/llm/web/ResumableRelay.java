@@ -35,6 +35,8 @@ final class ResumableRelay {
 
 	private static final RelayEvent CANCELLED = new RelayEvent("done", "{\"finish_reason\":\"cancelled\"}");
 
+	private static final RelayEvent BUSY = RelayError.BUSY.event();
+
 	private final LlmStreamStore store;
 
 	private final AsyncTaskExecutor executor;
@@ -71,7 +73,7 @@ final class ResumableRelay {
 		}
 		catch (LlmStreamStoreFullException ex) {
 			logger.warn("Resumable relay refused: {}", ex.getMessage());
-			sendQuietly(emitter, busy());
+			sendQuietly(emitter, BUSY);
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
@@ -93,7 +95,7 @@ final class ResumableRelay {
 		catch (TaskRejectedException ex) {
 			follower.close();
 			RelayError.logRejected(logger, "Stream resume", ex);
-			sendQuietly(emitter, busy());
+			sendQuietly(emitter, BUSY);
 		}
 		return emitter;
 	}
@@ -106,21 +108,13 @@ final class ResumableRelay {
 		}
 		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
 			SseEmitter emitter = newEmitter();
-			sendQuietly(emitter, error(404, "stream_not_found", "This reply is unknown or expired"));
+			sendQuietly(emitter, RelayError.STREAM_NOT_FOUND.event());
 			return emitter;
 		}
 	}
 
 	boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
-	}
-
-	private static RelayEvent busy() {
-		return new RelayEvent("error", RelayError.BUSY.toJson().toString());
-	}
-
-	static RelayEvent error(int status, String code, String message) {
-		return new RelayEvent("error", new RelayError(status, code, message).toJson().toString());
 	}
 
 	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
@@ -179,7 +173,7 @@ final class ResumableRelay {
 			}
 			catch (TaskRejectedException ex) {
 				RelayError.logRejected(logger, "LLM relay", ex);
-				send(busy());
+				send(BUSY);
 				complete();
 				ended();
 			}
@@ -297,8 +291,8 @@ final class ResumableRelay {
 				while (!this.gone) {
 					LlmStreamStore.Batch batch = this.follower.next(FOLLOW_WAIT);
 					if (batch.missed() > 0) {
-						end(error(410, "stream_events_evicted", batch.missed() + " events of this reply were dropped "
-								+ "before this client read them (echo.llm.relay.max-stream-bytes); the reply is incomplete"));
+						end(new RelayError(410, "stream_events_evicted", batch.missed() + " events of this reply were dropped "
+								+ "before this client read them (echo.llm.relay.max-stream-bytes); the reply is incomplete").event());
 						return;
 					}
 					for (LlmStreamStore.StoredEvent event : batch.events()) {
@@ -319,11 +313,12 @@ final class ResumableRelay {
 				logger.debug("Follower of stream {} gone", this.streamId, ex);
 			}
 			catch (LlmStreamNotFoundException ex) {
-				endQuietly(error(404, "stream_not_found", "This reply expired while it was being followed"));
+				endQuietly(new RelayError(404, "stream_not_found", "This reply expired while it was being followed")
+					.event());
 			}
 			catch (RuntimeException ex) {
 				logger.error("Following stream {} failed", this.streamId, ex);
-				endQuietly(error(500, "internal_error", "The relay failed"));
+				endQuietly(RelayError.INTERNAL.event());
 			}
 		}
 
