@@ -61,19 +61,15 @@ final class ResumableRelay {
 		this.heartbeats = heartbeats;
 	}
 
-	SseEmitter newEmitter() {
-		return new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
-	}
-
 	SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
-		SseEmitter emitter = newEmitter();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
 		String streamId;
 		try {
 			streamId = this.store.create();
 		}
 		catch (LlmStreamStoreFullException ex) {
 			logger.warn("Resumable relay refused: {}", ex.getMessage());
-			sendQuietly(emitter, BUSY);
+			SseEmitters.endQuietly(emitter, BUSY);
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
@@ -84,18 +80,16 @@ final class ResumableRelay {
 
 	SseEmitter resume(String streamId, long afterSequence) {
 		LlmStreamStore.Follower follower = this.store.follow(streamId, afterSequence);
-		SseEmitter emitter = newEmitter();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
 		Follow follow = new Follow(streamId, follower, emitter);
-		emitter.onCompletion(follow::clientGone);
-		emitter.onTimeout(follow::clientGone);
-		emitter.onError((ex) -> follow.clientGone());
+		SseEmitters.onEnd(emitter, follow::clientGone);
 		try {
 			this.executor.submit(follow);
 		}
 		catch (TaskRejectedException ex) {
 			follower.close();
 			RelayError.logRejected(logger, "Stream resume", ex);
-			sendQuietly(emitter, BUSY);
+			SseEmitters.endQuietly(emitter, BUSY);
 		}
 		return emitter;
 	}
@@ -107,24 +101,14 @@ final class ResumableRelay {
 			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
 		}
 		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
-			SseEmitter emitter = newEmitter();
-			sendQuietly(emitter, RelayError.STREAM_NOT_FOUND.event());
+			SseEmitter emitter = SseEmitters.create(this.timeout);
+			SseEmitters.endQuietly(emitter, RelayError.STREAM_NOT_FOUND.event());
 			return emitter;
 		}
 	}
 
 	boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
-	}
-
-	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
-		try {
-			SseEmitters.send(emitter, event, null);
-			emitter.complete();
-		}
-		catch (IOException ex) {
-			logger.debug("Relay client gone", ex);
-		}
 	}
 
 	/**
@@ -160,9 +144,7 @@ final class ResumableRelay {
 
 		void start(RelayTask task) {
 			this.task = task;
-			this.emitter.onCompletion(this::detach);
-			this.emitter.onTimeout(this::detach);
-			this.emitter.onError((ex) -> detach());
+			SseEmitters.onEnd(this.emitter, this::detach);
 			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, task::cancel);
 			// The resume window starts once a comment finds the client gone while the upstream is quiet.
 			this.watch.start(this::detach);
@@ -291,8 +273,9 @@ final class ResumableRelay {
 				while (!this.gone) {
 					LlmStreamStore.Batch batch = this.follower.next(FOLLOW_WAIT);
 					if (batch.missed() > 0) {
-						end(new RelayError(410, "stream_events_evicted", batch.missed() + " events of this reply were dropped "
-								+ "before this client read them (echo.llm.relay.max-stream-bytes); the reply is incomplete").event());
+						end(new RelayError(410, "stream_events_evicted", batch.missed() + " events of this reply were "
+								+ "dropped before this client read them (echo.llm.relay.max-stream-bytes); the reply is "
+								+ "incomplete"));
 						return;
 					}
 					for (LlmStreamStore.StoredEvent event : batch.events()) {
@@ -313,27 +296,16 @@ final class ResumableRelay {
 				logger.debug("Follower of stream {} gone", this.streamId, ex);
 			}
 			catch (LlmStreamNotFoundException ex) {
-				endQuietly(new RelayError(404, "stream_not_found", "This reply expired while it was being followed")
-					.event());
+				end(new RelayError(404, "stream_not_found", "This reply expired while it was being followed"));
 			}
 			catch (RuntimeException ex) {
 				logger.error("Following stream {} failed", this.streamId, ex);
-				endQuietly(RelayError.INTERNAL.event());
+				end(RelayError.INTERNAL);
 			}
 		}
 
-		private void end(RelayEvent last) throws IOException {
-			SseEmitters.send(this.emitter, last, null);
-			this.emitter.complete();
-		}
-
-		private void endQuietly(RelayEvent last) {
-			try {
-				end(last);
-			}
-			catch (IOException ex) {
-				logger.debug("Follower of stream {} gone", this.streamId, ex);
-			}
+		private void end(RelayError error) {
+			SseEmitters.endQuietly(this.emitter, error.event());
 		}
 
 	}
