@@ -26,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 final class ResumableRelay {
 
 	/** Name of the first event of every resumable stream; its data tells the client the stream id. */
-	static final String STREAM_EVENT = "stream";
+	private static final String STREAM_EVENT = "stream";
 
 	private static final Logger logger = LoggerFactory.getLogger(ResumableRelay.class);
 
