@@ -139,10 +139,10 @@ public class EchoLlmProperties {
 		this.clients = clients;
 	}
 
-	/** Masks the API key and header values. */
+	/** Masks the API key, header values and any credentials in the base URL. */
 	@Override
 	public String toString() {
-		return "EchoLlmProperties[enabled=" + this.enabled + ", baseUrl=" + this.baseUrl + ", apiKey="
+		return "EchoLlmProperties[enabled=" + this.enabled + ", baseUrl=" + maskUrl(this.baseUrl) + ", apiKey="
 				+ mask(this.apiKey) + ", model=" + this.model + ", headers=" + maskValues(this.headers) + ", timeouts="
 				+ this.timeouts + ", retry=" + this.retry + ", stream=" + this.stream + ", relay=" + this.relay
 				+ ", clients=" + this.clients + "]";
@@ -150,6 +150,11 @@ public class EchoLlmProperties {
 
 	static String mask(@Nullable String secret) {
 		return (secret != null) ? MASK : "none";
+	}
+
+	// A base URL may carry credentials in its user info or query (an Azure-style "?api-key=").
+	static @Nullable String maskUrl(@Nullable String url) {
+		return (url != null) ? LlmClientSettingsMapper.safeUrl(url) : null;
 	}
 
 	static Map<String, String> maskValues(Map<String, String> headers) {
@@ -504,10 +509,10 @@ public class EchoLlmProperties {
 			return this.stream;
 		}
 
-		/** Masks the API key and header values. */
+		/** Masks the API key, header values and any credentials in the base URL. */
 		@Override
 		public String toString() {
-			return "Client[baseUrl=" + this.baseUrl + ", apiKey=" + mask(this.apiKey) + ", model=" + this.model
+			return "Client[baseUrl=" + maskUrl(this.baseUrl) + ", apiKey=" + mask(this.apiKey) + ", model=" + this.model
 					+ ", headers=" + maskValues(this.headers) + ", timeouts=" + this.timeouts + ", retry="
 					+ this.retry + ", stream=" + this.stream + "]";
 		}

@@ -49,7 +49,7 @@ final class BrowserRelayEvents implements RelayEvents {
 
 	@Override
 	public RelayEvent error(Throwable failure) {
-		return new RelayEvent("error", RelayError.of(failure).toJson().toString());
+		return RelayError.of(failure).event();
 	}
 
 	private static void text(List<RelayEvent> events, String name, @Nullable String text) {

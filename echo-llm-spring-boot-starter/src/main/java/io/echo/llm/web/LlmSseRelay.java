@@ -133,13 +133,11 @@ public class LlmSseRelay implements AutoCloseable {
 			}
 			return this.resumable.relay(service, request);
 		}
-		SseEmitter emitter = new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
+		SseEmitter emitter = SseEmitters.create(this.timeout);
 		RelayEvents events = RelayEvents.of(format);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch));
-		emitter.onCompletion(task::cancel);
-		emitter.onTimeout(task::cancel);
-		emitter.onError((ex) -> task.cancel());
+		SseEmitters.onEnd(emitter, task::cancel);
 		// While the provider is silent (before its first chunk, or stalled) only a comment finds a client that left.
 		watch.start(task::cancel);
 		try {
@@ -147,7 +145,8 @@ public class LlmSseRelay implements AutoCloseable {
 		}
 		catch (TaskRejectedException ex) {
 			RelayError.logRejected(logger, "LLM relay", ex);
-			sendQuietly(watch, events.error(ex));
+			watch.stop();
+			SseEmitters.endQuietly(emitter, events.error(ex));
 		}
 		return emitter;
 	}
@@ -204,17 +203,6 @@ public class LlmSseRelay implements AutoCloseable {
 			throw new IllegalStateException("This relay is not resumable; set echo.llm.relay.resumable=true");
 		}
 		return this.resumable;
-	}
-
-	private static void sendQuietly(SseHeartbeats.Watch watch, RelayEvent event) {
-		EmitterSink sink = new EmitterSink(watch);
-		try {
-			sink.send(event);
-			sink.complete();
-		}
-		catch (IOException ex) {
-			logger.debug("Relay client gone", ex);
-		}
 	}
 
 	/** Writes events to an emitter as they are, so that the format is byte for byte the one documented. */

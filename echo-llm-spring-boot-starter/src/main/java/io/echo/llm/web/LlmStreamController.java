@@ -74,20 +74,20 @@ public class LlmStreamController {
 
 	@ExceptionHandler
 	ResponseEntity<String> notFound(LlmStreamNotFoundException ex) {
-		return error(HttpStatus.NOT_FOUND, "stream_not_found", "This reply is unknown or expired");
+		return error(RelayError.STREAM_NOT_FOUND);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<String> badRequest(IllegalArgumentException ex) {
-		return error(HttpStatus.BAD_REQUEST, "bad_request", ex.getMessage());
+		return error(new RelayError(HttpStatus.BAD_REQUEST.value(), "bad_request", ex.getMessage()));
 	}
 
 	// A String body with its own content type: the client asked for text/event-stream, which no JSON converter
 	// would agree to write.
-	private static ResponseEntity<String> error(HttpStatus status, String code, String message) {
-		return ResponseEntity.status(status)
+	private static ResponseEntity<String> error(RelayError error) {
+		return ResponseEntity.status(error.status())
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(new RelayError(status.value(), code, message).toJson().toString());
+			.body(error.toJson().toString());
 	}
 
 	static long afterSequence(String streamId, @Nullable String lastEventId, @Nullable Long after) {

@@ -23,7 +23,10 @@ import org.springframework.core.task.TaskRejectedException;
  */
 record RelayError(int status, @Nullable String code, String message) {
 
-	private static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+	static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+
+	static final RelayError STREAM_NOT_FOUND = new RelayError(404, "stream_not_found",
+			"This reply is unknown or expired");
 
 	/** The executor had no thread for the stream: better an answer at once than a reply that waits unseen. */
 	static final RelayError BUSY = new RelayError(503, "relay_busy", "Too many replies in progress; try again shortly");
@@ -69,6 +72,11 @@ record RelayError(int status, @Nullable String code, String message) {
 
 	private static RelayError of(LlmException ex, String defaultCode, String message) {
 		return new RelayError(ex.status(), (ex.code() != null) ? ex.code() : defaultCode, message);
+	}
+
+	/** Returns the browser format's {@code error} event: this error as its JSON data. */
+	RelayEvent event() {
+		return new RelayEvent("error", toJson().toString());
 	}
 
 	// A tree rather than a map, so that the wire mapper's inclusion settings cannot drop a null code.

@@ -2,7 +2,7 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 
-/** Where a {@link RelayTask} writes its events: the HTTP response, or (later) a store in front of it. */
+/** Where a {@link RelayTask} writes its events: the HTTP response, or the resumable relay's store in front of it. */
 interface RelaySink {
 
 	/**

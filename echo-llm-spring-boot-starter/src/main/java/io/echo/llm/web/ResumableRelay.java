@@ -26,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 final class ResumableRelay {
 
 	/** Name of the first event of every resumable stream; its data tells the client the stream id. */
-	static final String STREAM_EVENT = "stream";
+	private static final String STREAM_EVENT = "stream";
 
 	private static final Logger logger = LoggerFactory.getLogger(ResumableRelay.class);
 
@@ -34,6 +34,8 @@ final class ResumableRelay {
 	private static final Duration FOLLOW_WAIT = Duration.ofSeconds(1);
 
 	private static final RelayEvent CANCELLED = new RelayEvent("done", "{\"finish_reason\":\"cancelled\"}");
+
+	private static final RelayEvent BUSY = RelayError.BUSY.event();
 
 	private final LlmStreamStore store;
 
@@ -59,19 +61,15 @@ final class ResumableRelay {
 		this.heartbeats = heartbeats;
 	}
 
-	SseEmitter newEmitter() {
-		return new SseEmitter((this.timeout != null) ? this.timeout.toMillis() : null);
-	}
-
 	SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
-		SseEmitter emitter = newEmitter();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
 		String streamId;
 		try {
 			streamId = this.store.create();
 		}
 		catch (LlmStreamStoreFullException ex) {
 			logger.warn("Resumable relay refused: {}", ex.getMessage());
-			sendQuietly(emitter, busy());
+			SseEmitters.endQuietly(emitter, BUSY);
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
@@ -82,18 +80,16 @@ final class ResumableRelay {
 
 	SseEmitter resume(String streamId, long afterSequence) {
 		LlmStreamStore.Follower follower = this.store.follow(streamId, afterSequence);
-		SseEmitter emitter = newEmitter();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
 		Follow follow = new Follow(streamId, follower, emitter);
-		emitter.onCompletion(follow::clientGone);
-		emitter.onTimeout(follow::clientGone);
-		emitter.onError((ex) -> follow.clientGone());
+		SseEmitters.onEnd(emitter, follow::clientGone);
 		try {
 			this.executor.submit(follow);
 		}
 		catch (TaskRejectedException ex) {
 			follower.close();
 			RelayError.logRejected(logger, "Stream resume", ex);
-			sendQuietly(emitter, busy());
+			SseEmitters.endQuietly(emitter, BUSY);
 		}
 		return emitter;
 	}
@@ -105,32 +101,14 @@ final class ResumableRelay {
 			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
 		}
 		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
-			SseEmitter emitter = newEmitter();
-			sendQuietly(emitter, error(404, "stream_not_found", "This reply is unknown or expired"));
+			SseEmitter emitter = SseEmitters.create(this.timeout);
+			SseEmitters.endQuietly(emitter, RelayError.STREAM_NOT_FOUND.event());
 			return emitter;
 		}
 	}
 
 	boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
-	}
-
-	private static RelayEvent busy() {
-		return new RelayEvent("error", RelayError.BUSY.toJson().toString());
-	}
-
-	static RelayEvent error(int status, String code, String message) {
-		return new RelayEvent("error", new RelayError(status, code, message).toJson().toString());
-	}
-
-	private static void sendQuietly(SseEmitter emitter, RelayEvent event) {
-		try {
-			SseEmitters.send(emitter, event, null);
-			emitter.complete();
-		}
-		catch (IOException ex) {
-			logger.debug("Relay client gone", ex);
-		}
 	}
 
 	/**
@@ -166,9 +144,7 @@ final class ResumableRelay {
 
 		void start(RelayTask task) {
 			this.task = task;
-			this.emitter.onCompletion(this::detach);
-			this.emitter.onTimeout(this::detach);
-			this.emitter.onError((ex) -> detach());
+			SseEmitters.onEnd(this.emitter, this::detach);
 			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, task::cancel);
 			// The resume window starts once a comment finds the client gone while the upstream is quiet.
 			this.watch.start(this::detach);
@@ -179,7 +155,7 @@ final class ResumableRelay {
 			}
 			catch (TaskRejectedException ex) {
 				RelayError.logRejected(logger, "LLM relay", ex);
-				send(busy());
+				send(BUSY);
 				complete();
 				ended();
 			}
@@ -297,8 +273,9 @@ final class ResumableRelay {
 				while (!this.gone) {
 					LlmStreamStore.Batch batch = this.follower.next(FOLLOW_WAIT);
 					if (batch.missed() > 0) {
-						end(error(410, "stream_events_evicted", batch.missed() + " events of this reply were dropped "
-								+ "before this client read them (echo.llm.relay.max-stream-bytes); the reply is incomplete"));
+						end(new RelayError(410, "stream_events_evicted", batch.missed() + " events of this reply were "
+								+ "dropped before this client read them (echo.llm.relay.max-stream-bytes); the reply is "
+								+ "incomplete"));
 						return;
 					}
 					for (LlmStreamStore.StoredEvent event : batch.events()) {
@@ -319,26 +296,16 @@ final class ResumableRelay {
 				logger.debug("Follower of stream {} gone", this.streamId, ex);
 			}
 			catch (LlmStreamNotFoundException ex) {
-				endQuietly(error(404, "stream_not_found", "This reply expired while it was being followed"));
+				end(new RelayError(404, "stream_not_found", "This reply expired while it was being followed"));
 			}
 			catch (RuntimeException ex) {
 				logger.error("Following stream {} failed", this.streamId, ex);
-				endQuietly(error(500, "internal_error", "The relay failed"));
+				end(RelayError.INTERNAL);
 			}
 		}
 
-		private void end(RelayEvent last) throws IOException {
-			SseEmitters.send(this.emitter, last, null);
-			this.emitter.complete();
-		}
-
-		private void endQuietly(RelayEvent last) {
-			try {
-				end(last);
-			}
-			catch (IOException ex) {
-				logger.debug("Follower of stream {} gone", this.streamId, ex);
-			}
+		private void end(RelayError error) {
+			SseEmitters.endQuietly(this.emitter, error.event());
 		}
 
 	}

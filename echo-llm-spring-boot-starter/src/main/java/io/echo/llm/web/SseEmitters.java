@@ -2,16 +2,21 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** Writes {@link RelayEvent}s to an {@link SseEmitter} byte for byte as documented. */
+/** Creates the relays' {@link SseEmitter}s and writes {@link RelayEvent}s to them byte for byte as documented. */
 final class SseEmitters {
+
+	private static final Logger logger = LoggerFactory.getLogger(SseEmitters.class);
 
 	private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
@@ -19,6 +24,32 @@ final class SseEmitters {
 	private static final String HEARTBEAT = ": keep-alive\n\n";
 
 	private SseEmitters() {
+	}
+
+	/**
+	 * Creates an emitter.
+	 * @param timeout zero for none, {@code null} for Spring MVC's async request timeout
+	 */
+	static SseEmitter create(@Nullable Duration timeout) {
+		return new SseEmitter((timeout != null) ? timeout.toMillis() : null);
+	}
+
+	/** Runs the action when the emitter ends for any reason: completion, timeout or error. */
+	static void onEnd(SseEmitter emitter, Runnable action) {
+		emitter.onCompletion(action);
+		emitter.onTimeout(action);
+		emitter.onError((ex) -> action.run());
+	}
+
+	/** Writes the last event and completes the emitter; a client already gone is only logged, at DEBUG. */
+	static void endQuietly(SseEmitter emitter, RelayEvent last) {
+		try {
+			send(emitter, last, null);
+			emitter.complete();
+		}
+		catch (IOException ex) {
+			logger.debug("Relay client gone before the last event", ex);
+		}
 	}
 
 	/**

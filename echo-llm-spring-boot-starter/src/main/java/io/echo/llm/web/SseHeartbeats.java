@@ -129,9 +129,7 @@ final class SseHeartbeats implements AutoCloseable {
 		 */
 		void start(Runnable onGone) {
 			this.onGone = onGone;
-			this.emitter.onCompletion(this::stop);
-			this.emitter.onTimeout(this::stop);
-			this.emitter.onError((ex) -> stop());
+			SseEmitters.onEnd(this.emitter, this::stop);
 			try {
 				SseEmitters.commit(this.emitter);
 			}

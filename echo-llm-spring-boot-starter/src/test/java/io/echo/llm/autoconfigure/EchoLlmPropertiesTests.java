@@ -22,6 +22,17 @@ class EchoLlmPropertiesTests {
 	}
 
 	@Test
+	void toStringMasksCredentialsInBaseUrls() {
+		EchoLlmProperties properties = new EchoLlmProperties();
+		properties.setBaseUrl("https://user:url-secret@llm.example.com/v1");
+		EchoLlmProperties.Client client = new EchoLlmProperties.Client();
+		client.setBaseUrl("https://azure.example.com/openai?api-key=query-secret");
+		properties.setClients(Map.of("azure", client));
+		assertThat(properties.toString()).contains("https://******@llm.example.com/v1", "azure.example.com/openai?******")
+			.doesNotContain("url-secret", "query-secret");
+	}
+
+	@Test
 	void toStringSaysWhenNoKeyIsSet() {
 		assertThat(new EchoLlmProperties().toString()).contains("apiKey=none");
 	}
