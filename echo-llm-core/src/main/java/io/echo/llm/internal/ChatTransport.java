@@ -246,6 +246,21 @@ final class ChatTransport {
 	}
 
 	/**
+	 * Reads the next bytes of an open body. The idle clock runs only while the reader waits here, not while the
+	 * caller works between reads.
+	 */
+	int read(Opened opened, byte[] buffer) throws IOException {
+		Deadlines deadlines = opened.deadlines();
+		deadlines.readStarted(this.watchdog.now());
+		try {
+			return opened.exchange().body().read(buffer);
+		}
+		finally {
+			deadlines.readEnded(this.watchdog.now());
+		}
+	}
+
+	/**
 	 * A response with a 2xx status whose body is open.
 	 *
 	 * @param exchange owns the body; closing it releases the connection

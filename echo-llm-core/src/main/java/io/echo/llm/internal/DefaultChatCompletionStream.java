@@ -1,7 +1,6 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -165,16 +164,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	}
 
 	private void readMore() {
-		InputStream body = this.opened.exchange().body();
-		Deadlines deadlines = this.opened.deadlines();
 		int read;
 		try {
-			deadlines.readStarted(this.transport.watchdog().now());
-			read = body.read(this.buffer);
-			deadlines.readEnded(this.transport.watchdog().now());
+			read = this.transport.read(this.opened, this.buffer);
 		}
 		catch (IOException ex) {
-			deadlines.readEnded(this.transport.watchdog().now());
 			readFailed(ex);
 			return;
 		}

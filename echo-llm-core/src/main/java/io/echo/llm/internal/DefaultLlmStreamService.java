@@ -2,7 +2,6 @@ package io.echo.llm.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 import io.echo.llm.ChatCompletionStream;
@@ -154,17 +153,12 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	}
 
 	private byte[] readBody(ChatTransport.Opened opened, CallTracker tracker) {
-		Exchange exchange = opened.exchange();
-		Deadlines deadlines = opened.deadlines();
-		InputStream body = exchange.body();
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];
 		try {
 			int read;
 			do {
-				deadlines.readStarted(this.transport.watchdog().now());
-				read = body.read(buffer);
-				deadlines.readEnded(this.transport.watchdog().now());
+				read = this.transport.read(opened, buffer);
 				if (read > 0) {
 					out.write(buffer, 0, read);
 				}
@@ -176,7 +170,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			while (read >= 0);
 		}
 		catch (IOException ex) {
-			throw this.transport.failure(exchange, ex, tracker);
+			throw this.transport.failure(opened.exchange(), ex, tracker);
 		}
 		return out.toByteArray();
 	}
