@@ -166,7 +166,7 @@ final class ChatTransport {
 
 	// Some providers quote the credential they were sent ("Incorrect API key provided: sk-..."); that text ends up
 	// in exception messages and logs, so the key and header values are masked before anything reads it.
-	private String withoutSecrets(String body) {
+	String withoutSecrets(String body) {
 		String result = body;
 		String apiKey = this.settings.apiKey();
 		if (apiKey != null && apiKey.length() >= MIN_SECRET_LENGTH) {

@@ -141,7 +141,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		}
 		JsonNode error = (tree != null) ? tree.get("error") : null;
 		if (error != null && !error.isNull()) {
-			throw ProviderErrors.apiException(opened.status(), tree.toString(), null);
+			// Gateways that answer errors with 200 quote the key as readily as the ones that use a 4xx status.
+			throw ProviderErrors.apiException(opened.status(), this.transport.withoutSecrets(tree.toString()), null);
 		}
 		try {
 			return ChatJson.mapper().treeToValue(tree, ChatCompletionResponse.class);
