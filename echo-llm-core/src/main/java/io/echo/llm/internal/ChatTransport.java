@@ -87,7 +87,7 @@ final class ChatTransport {
 		return factory;
 	}
 
-	static boolean isPositive(Duration duration) {
+	private static boolean isPositive(Duration duration) {
 		return !duration.isZero() && !duration.isNegative();
 	}
 
