@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import org.jspecify.annotations.Nullable;
@@ -178,6 +179,14 @@ final class ChatTransport {
 			}
 		}
 		return result;
+	}
+
+	/** A provider error reported inside the stream, with any credential its message quotes masked. */
+	LlmStreamErrorException withoutSecrets(LlmStreamErrorException error) {
+		String message = error.providerMessage();
+		String masked = (message != null) ? withoutSecrets(message) : null;
+		return (masked == null || masked.equals(message)) ? error
+				: new LlmStreamErrorException(error.code(), masked, error.status());
 	}
 
 	private static @Nullable Boolean shouldRetry(HttpHeaders headers) {

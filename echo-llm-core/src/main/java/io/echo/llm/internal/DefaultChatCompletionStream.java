@@ -16,6 +16,7 @@ import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmInvalidResponseException;
 import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
@@ -158,7 +159,8 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				this.choicesFinished.add(choice.index());
 			}
 		}
-		this.pendingError = decoded.error();
+		LlmStreamErrorException error = decoded.error();
+		this.pendingError = (error != null) ? this.transport.withoutSecrets(error) : null;
 		this.next = decoded.chunk();
 		return this.next != null;
 	}
