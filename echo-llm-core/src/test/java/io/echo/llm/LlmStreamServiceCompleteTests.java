@@ -103,6 +103,17 @@ class LlmStreamServiceCompleteTests extends WireMockSupport {
 	}
 
 	@Test
+	void errorObjectInA200ThatQuotesTheKeyHasItMasked() {
+		this.wireMock.stubFor(post(urlEqualTo(PATH)).willReturn(
+				json(200, "{\"error\":{\"message\":\"Incorrect API key provided: sk-test-secret\"}}")));
+		assertThatExceptionOfType(LlmApiException.class).isThrownBy(() -> llm().build().complete(hello()))
+			.satisfies((ex) -> {
+				assertThat(ex.providerMessage()).isEqualTo("Incorrect API key provided: ******");
+				assertThat(ex.getMessage()).doesNotContain("sk-test-secret");
+			});
+	}
+
+	@Test
 	void completeWithABodyThatIsNotJsonFailsAsInvalidResponse() {
 		this.wireMock.stubFor(post(urlEqualTo(PATH)).willReturn(json(200, "<html>maintenance</html>")));
 		assertThatExceptionOfType(LlmInvalidResponseException.class)

@@ -163,6 +163,20 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 	}
 
 	@Test
+	void errorEventThatQuotesTheKeyHasItMasked() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk("event: error\ndata: {\"error\":{\"message\":\"Incorrect API key provided: sk-test-secret\"}}\n\n")
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThatExceptionOfType(LlmStreamErrorException.class).isThrownBy(() -> ids(stream, new ArrayList<>()))
+				.satisfies((ex) -> {
+					assertThat(ex.providerMessage()).isEqualTo("Incorrect API key provided: ******");
+					assertThat(ex.getMessage()).doesNotContain("sk-test-secret");
+				});
+		}
+	}
+
+	@Test
 	void errorObjectOnAChunkWithUsageDeliversThatChunkThenFails() throws Exception {
 		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
 			.chunk(chunkEvent("c1", "Hi"))

@@ -119,17 +119,18 @@ final class WireCodec {
 			return MISMATCH;
 		}
 		Object[] args = new Object[shape.components.size() + 1];
-		Map<String, JsonNode> extra = new LinkedHashMap<>();
+		// Most records of a chunk have no extra field: their map is only made when one turns up.
+		@Nullable Map<String, JsonNode> extra = null;
 		for (Map.Entry<String, JsonNode> property : node.properties()) {
 			Component component = shape.byName.get(property.getKey());
 			JsonNode value = property.getValue();
 			if (component == null) {
-				extra.put(property.getKey(), value);
+				extra = put(extra, property.getKey(), value);
 				continue;
 			}
 			Object converted = value.isNull() ? MISMATCH : component.convert(value);
 			if (converted == MISMATCH || !component.isExact(value)) {
-				extra.put(property.getKey(), value);
+				extra = put(extra, property.getKey(), value);
 			}
 			args[component.position] = (converted == MISMATCH) ? null : converted;
 		}
@@ -138,8 +139,14 @@ final class WireCodec {
 				args[component.position] = component.absent();
 			}
 		}
-		args[args.length - 1] = extra;
+		args[args.length - 1] = (extra != null) ? extra : Map.of();
 		return shape.construct(args);
+	}
+
+	private static Map<String, JsonNode> put(@Nullable Map<String, JsonNode> extra, String name, JsonNode value) {
+		Map<String, JsonNode> map = (extra != null) ? extra : new LinkedHashMap<>();
+		map.put(name, value);
+		return map;
 	}
 
 	private static Object readContent(JsonNode node) {

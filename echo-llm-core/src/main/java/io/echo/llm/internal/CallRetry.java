@@ -67,10 +67,6 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		return ++this.attempts;
 	}
 
-	int attempts() {
-		return this.attempts;
-	}
-
 	/** Called by every attempt once its exchange exists, so that a cancel from another thread can abort it. */
 	void attemptStarted(Exchange exchange) {
 		this.inFlight = exchange;

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import org.jspecify.annotations.Nullable;
@@ -87,7 +88,7 @@ final class ChatTransport {
 		return factory;
 	}
 
-	static boolean isPositive(Duration duration) {
+	private static boolean isPositive(Duration duration) {
 		return !duration.isZero() && !duration.isNegative();
 	}
 
@@ -166,7 +167,7 @@ final class ChatTransport {
 
 	// Some providers quote the credential they were sent ("Incorrect API key provided: sk-..."); that text ends up
 	// in exception messages and logs, so the key and header values are masked before anything reads it.
-	private String withoutSecrets(String body) {
+	String withoutSecrets(String body) {
 		String result = body;
 		String apiKey = this.settings.apiKey();
 		if (apiKey != null && apiKey.length() >= MIN_SECRET_LENGTH) {
@@ -178,6 +179,14 @@ final class ChatTransport {
 			}
 		}
 		return result;
+	}
+
+	/** A provider error reported inside the stream, with any credential its message quotes masked. */
+	LlmStreamErrorException withoutSecrets(LlmStreamErrorException error) {
+		String message = error.providerMessage();
+		String masked = (message != null) ? withoutSecrets(message) : null;
+		return (masked == null || masked.equals(message)) ? error
+				: new LlmStreamErrorException(error.code(), masked, error.status());
 	}
 
 	private static @Nullable Boolean shouldRetry(HttpHeaders headers) {
@@ -243,6 +252,21 @@ final class ChatTransport {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Reads the next bytes of an open body. The idle clock runs only while the reader waits here, not while the
+	 * caller works between reads.
+	 */
+	int read(Opened opened, byte[] buffer) throws IOException {
+		Deadlines deadlines = opened.deadlines();
+		deadlines.readStarted(this.watchdog.now());
+		try {
+			return opened.exchange().body().read(buffer);
+		}
+		finally {
+			deadlines.readEnded(this.watchdog.now());
+		}
 	}
 
 	/**

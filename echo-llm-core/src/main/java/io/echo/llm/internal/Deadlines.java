@@ -21,6 +21,8 @@ final class Deadlines {
 	/** Returned by {@link #nanosToNextCheck} when no deadline is active. */
 	static final long NONE = -1;
 
+	private static final long MIN_CHECK_NANOS = Duration.ofMillis(1).toNanos();
+
 	private final Timeouts timeouts;
 
 	private final long attemptStart;
@@ -96,7 +98,7 @@ final class Deadlines {
 		if (next == Long.MAX_VALUE) {
 			return NONE;
 		}
-		return Math.max(next, Duration.ofMillis(1).toNanos());
+		return Math.max(next, MIN_CHECK_NANOS);
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,6 +16,7 @@ import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmInvalidResponseException;
 import io.echo.llm.LlmNetworkException;
+import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
@@ -159,22 +159,18 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				this.choicesFinished.add(choice.index());
 			}
 		}
-		this.pendingError = decoded.error();
+		LlmStreamErrorException error = decoded.error();
+		this.pendingError = (error != null) ? this.transport.withoutSecrets(error) : null;
 		this.next = decoded.chunk();
 		return this.next != null;
 	}
 
 	private void readMore() {
-		InputStream body = this.opened.exchange().body();
-		Deadlines deadlines = this.opened.deadlines();
 		int read;
 		try {
-			deadlines.readStarted(this.transport.watchdog().now());
-			read = body.read(this.buffer);
-			deadlines.readEnded(this.transport.watchdog().now());
+			read = this.transport.read(this.opened, this.buffer);
 		}
 		catch (IOException ex) {
-			deadlines.readEnded(this.transport.watchdog().now());
 			readFailed(ex);
 			return;
 		}

@@ -2,7 +2,6 @@ package io.echo.llm.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 import io.echo.llm.ChatCompletionStream;
@@ -142,7 +141,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		}
 		JsonNode error = (tree != null) ? tree.get("error") : null;
 		if (error != null && !error.isNull()) {
-			throw ProviderErrors.apiException(opened.status(), tree.toString(), null);
+			// Gateways that answer errors with 200 quote the key as readily as the ones that use a 4xx status.
+			throw ProviderErrors.apiException(opened.status(), this.transport.withoutSecrets(tree.toString()), null);
 		}
 		try {
 			return ChatJson.mapper().treeToValue(tree, ChatCompletionResponse.class);
@@ -154,17 +154,12 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	}
 
 	private byte[] readBody(ChatTransport.Opened opened, CallTracker tracker) {
-		Exchange exchange = opened.exchange();
-		Deadlines deadlines = opened.deadlines();
-		InputStream body = exchange.body();
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];
 		try {
 			int read;
 			do {
-				deadlines.readStarted(this.transport.watchdog().now());
-				read = body.read(buffer);
-				deadlines.readEnded(this.transport.watchdog().now());
+				read = this.transport.read(opened, buffer);
 				if (read > 0) {
 					out.write(buffer, 0, read);
 				}
@@ -176,7 +171,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			while (read >= 0);
 		}
 		catch (IOException ex) {
-			throw this.transport.failure(exchange, ex, tracker);
+			throw this.transport.failure(opened.exchange(), ex, tracker);
 		}
 		return out.toByteArray();
 	}

@@ -37,12 +37,6 @@ final class Exchange {
 		this.watch = watch;
 	}
 
-	/** Deadlines of this exchange, or {@code null} before they are set. */
-	@Nullable Deadlines deadlines() {
-		TimeoutWatchdog.Watch current = this.watch;
-		return (current != null) ? current.deadlines() : null;
-	}
-
 	/** An event (or, for a plain response, the headers) arrived: from now on the idle deadline applies. */
 	void eventArrived() {
 		TimeoutWatchdog.Watch current = this.watch;

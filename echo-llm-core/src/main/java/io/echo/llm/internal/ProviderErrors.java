@@ -1,6 +1,8 @@
 package io.echo.llm.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import io.echo.llm.LlmApiException;
 import io.echo.llm.LlmStreamErrorException;
@@ -17,6 +19,10 @@ import tools.jackson.databind.JsonNode;
 final class ProviderErrors {
 
 	private static final int MAX_TEXT = 300;
+
+	private static final List<String> STATUS_FIELDS = List.of("status_code", "status", "code");
+
+	private static final Pattern STATUS_TEXT = Pattern.compile("\\d{3}");
 
 	private ProviderErrors() {
 	}
@@ -72,12 +78,12 @@ final class ProviderErrors {
 
 	/** {@code status_code}, or a numeric {@code code} (OpenRouter sends {@code "code": 400}). */
 	private static int status(JsonNode error) {
-		for (String field : new String[] { "status_code", "status", "code" }) {
+		for (String field : STATUS_FIELDS) {
 			JsonNode value = error.get(field);
 			if (value != null && value.isIntegralNumber() && value.canConvertToInt()) {
 				return value.intValue();
 			}
-			if (value != null && value.isString() && value.stringValue().matches("\\d{3}")) {
+			if (value != null && value.isString() && STATUS_TEXT.matcher(value.stringValue()).matches()) {
 				return Integer.parseInt(value.stringValue());
 			}
 		}

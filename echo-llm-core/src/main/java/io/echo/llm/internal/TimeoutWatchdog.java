@@ -102,10 +102,6 @@ final class TimeoutWatchdog {
 			this.onExpiry = onExpiry;
 		}
 
-		Deadlines deadlines() {
-			return this.deadlines;
-		}
-
 		/**
 		 * The first event arrived: the first-chunk deadline gives way to the idle one, which may come sooner than
 		 * the check already scheduled, so schedule again. Happens once per exchange.
