@@ -161,4 +161,28 @@ public record ChatMessage(@Nullable String role, @Nullable MessageContent conten
 		return WireCodec.copyExtra(this.extra);
 	}
 
+
+	/**
+	 * Describes the message without its text: prompts and answers are user data, and a {@code toString()} ends up in
+	 * logs and exception messages.
+	 * @return the role, the name and tool call id when set, and the lengths of the texts
+	 */
+	@Override
+	public String toString() {
+		StringBuilder description = new StringBuilder("ChatMessage[role=").append(this.role);
+		if (this.name != null) {
+			description.append(", name=").append(this.name);
+		}
+		if (this.toolCallId != null) {
+			description.append(", toolCallId=").append(this.toolCallId);
+		}
+		description.append(", text=").append(text().length()).append(" chars");
+		if (this.toolCalls != null) {
+			description.append(", toolCalls=").append(this.toolCalls.size());
+		}
+		if (this.reasoningContent != null || this.reasoning != null) {
+			description.append(", reasoning=").append(reasoningText().length()).append(" chars");
+		}
+		return description.append(']').toString();
+	}
 }

@@ -17,6 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatMessageTests {
 
 	@Test
+	void toStringNeverPrintsThePrompt() {
+		ChatMessage message = ChatMessage.user("my secret plan");
+		assertThat(message.toString()).doesNotContain("secret").contains("role=user").contains("text=14 chars");
+		assertThat(ChatCompletionRequest.builder().model("m").messages(List.of(message)).build().toString())
+			.doesNotContain("secret");
+	}
+
+	@Test
 	void factoriesWriteRoleAndStringContent() {
 		assertThat(written(ChatMessage.system("s"))).isEqualTo(tree("{'role':'system','content':'s'}"));
 		assertThat(written(ChatMessage.user("u"))).isEqualTo(tree("{'role':'user','content':'u'}"));
