@@ -177,6 +177,22 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 	}
 
 	@Test
+	void errorEventThatQuotesTheKeyAcrossTheShorteningCutHasItsStartMasked() throws Exception {
+		String before = "x".repeat(290) + " key ";
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk("event: error\ndata: {\"error\":{\"message\":\"" + before + "sk-test-secret was refused\"}}\n\n")
+			.endBody());
+		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(hello())) {
+			assertThatExceptionOfType(LlmStreamErrorException.class).isThrownBy(() -> ids(stream, new ArrayList<>()))
+				.satisfies((ex) -> {
+					assertThat(ex.providerMessage()).startsWith(before.strip()).contains("******... (")
+						.doesNotContain("sk-te");
+					assertThat(ex.getMessage()).doesNotContain("sk-te");
+				});
+		}
+	}
+
+	@Test
 	void errorObjectOnAChunkWithUsageDeliversThatChunkThenFails() throws Exception {
 		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
 			.chunk(chunkEvent("c1", "Hi"))

@@ -53,6 +53,9 @@ final class ChatTransport {
 	// Shorter values (a version, "true") are not credentials, and masking them would garble the provider's text.
 	private static final int MIN_SECRET_LENGTH = 8;
 
+	// The shortest start of a cut secret that is masked: shorter starts ("sk-") are common text.
+	private static final int MIN_CUT_SECRET_LENGTH = 4;
+
 	private final RestClient restClient;
 
 	private final URI uri;
@@ -170,12 +173,30 @@ final class ChatTransport {
 	String withoutSecrets(String body) {
 		String result = body;
 		String apiKey = this.settings.apiKey();
-		if (apiKey != null && apiKey.length() >= MIN_SECRET_LENGTH) {
-			result = result.replace(apiKey, MASK);
+		if (apiKey != null) {
+			result = mask(result, apiKey);
 		}
 		for (String value : this.settings.headers().values()) {
-			if (value.length() >= MIN_SECRET_LENGTH) {
-				result = result.replace(value, MASK);
+			result = mask(result, value);
+		}
+		return result;
+	}
+
+	// A provider message is shortened before it gets here ("...(N more characters)"), so a secret quoted across the
+	// cut is masked by the part of it that is left, too.
+	private static String mask(String text, String secret) {
+		if (secret.length() < MIN_SECRET_LENGTH) {
+			return text;
+		}
+		String result = text.replace(secret, MASK);
+		int cut = result.lastIndexOf(Texts.CUT_MARK);
+		if (cut < 0) {
+			return result;
+		}
+		String kept = result.substring(0, cut);
+		for (int length = secret.length() - 1; length >= MIN_CUT_SECRET_LENGTH; length--) {
+			if (kept.endsWith(secret.substring(0, length))) {
+				return kept.substring(0, kept.length() - length) + MASK + result.substring(cut);
 			}
 		}
 		return result;

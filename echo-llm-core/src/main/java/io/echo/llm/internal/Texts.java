@@ -5,6 +5,9 @@ import java.util.regex.Pattern;
 /** Shortening of provider text for logs and exception messages. */
 final class Texts {
 
+	/** What follows the kept part of a shortened text. */
+	static final String CUT_MARK = "... (";
+
 	private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
 
 	private Texts() {
@@ -16,7 +19,7 @@ final class Texts {
 		if (oneLine.length() <= max) {
 			return oneLine;
 		}
-		return oneLine.substring(0, max) + "... (" + (oneLine.length() - max) + " more characters)";
+		return oneLine.substring(0, max) + CUT_MARK + (oneLine.length() - max) + " more characters)";
 	}
 
 }
