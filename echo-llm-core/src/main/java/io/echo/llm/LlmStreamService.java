@@ -162,8 +162,14 @@ public interface LlmStreamService {
 
 		/**
 		 * {@link RestClient.Builder} to build the HTTP client from (for instance Spring Boot's, so that its HTTP
-		 * client settings, SSL bundles and customizers apply). It is cloned, not modified. By default a builder over
-		 * the JDK {@code HttpClient} is used.
+		 * client settings, SSL bundles and customizers apply). It is cloned, not modified. Its request factory must
+		 * be one that {@code cancel()} and the timeouts can abort at once: the JDK {@code HttpClient}'s, or Apache
+		 * HttpClient 5 set up with {@link io.echo.llm.http.ApacheHttpClients#configureClient}.
+		 * <p>
+		 * By default: Apache HttpClient 5 (blocking reads on the caller's thread, the lowest added latency) when
+		 * {@code org.apache.httpcomponents.client5:httpclient5} is on the class path, else the JDK
+		 * {@code HttpClient}; the system property {@code echo.llm.http-client} ({@code apache} or {@code jdk})
+		 * pins one.
 		 */
 		public Builder restClient(RestClient.Builder restClient) {
 			this.restClient = Objects.requireNonNull(restClient, "restClient");

@@ -2,6 +2,7 @@ package io.echo.llm;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -303,18 +304,28 @@ class LlmStreamServiceStreamingTests extends RawServerSupport {
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
 	}
 
-	/** Waits (bounded) until the reader thread parks inside the body read. */
+	/**
+	 * Waits (bounded) until the reader thread blocks inside the body read: parked (the JDK client hands bytes over
+	 * through a queue) or in a socket read (Apache HttpClient reads the socket on the caller's thread).
+	 */
 	private static void awaitBlocked(AtomicReference<Thread> reader) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		while (System.nanoTime() < deadline) {
 			Thread thread = reader.get();
 			if (thread != null && (thread.getState() == Thread.State.WAITING
-					|| thread.getState() == Thread.State.TIMED_WAITING)) {
+					|| thread.getState() == Thread.State.TIMED_WAITING || inSocketRead(thread))) {
 				return;
 			}
 			Thread.sleep(1);
 		}
 		throw new AssertionError("The reader never blocked in a read");
+	}
+
+	private static boolean inSocketRead(Thread thread) {
+		StackTraceElement[] stack = thread.getStackTrace();
+		return thread.getState() == Thread.State.RUNNABLE && stack.length > 0
+				&& Arrays.stream(stack).limit(6).anyMatch((frame) -> frame.getClassName().contains("Socket")
+						&& frame.getMethodName().toLowerCase(java.util.Locale.ROOT).contains("read"));
 	}
 
 }

@@ -24,11 +24,13 @@ import io.echo.llm.LlmNetworkException;
 import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
+import io.echo.llm.http.ApacheHttpClients;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -76,7 +78,16 @@ final class ChatTransport {
 		this.restClient = builder.build();
 	}
 
-	private static JdkClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
+	/**
+	 * Apache HttpClient 5 when it is on the class path (the caller's thread reads its own socket), else the JDK
+	 * {@code HttpClient}; the system property {@value TransportChoice#PROPERTY} ({@code apache} or {@code jdk}) pins one.
+	 */
+	private static ClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
+		return TransportChoice.useApache() ? ApacheHttpClients.requestFactory(settings.connectTimeout())
+				: jdkRequestFactory(settings);
+	}
+
+	private static JdkClientHttpRequestFactory jdkRequestFactory(LlmClientSettings settings) {
 		// Redirects stay off (the JDK default): following one could carry the API key to another host.
 		HttpClient.Builder client = HttpClient.newBuilder();
 		if (isPositive(settings.connectTimeout())) {
@@ -118,13 +129,15 @@ final class ChatTransport {
 			if (exchange.aborted()) {
 				throw new IllegalStateException("aborted before sending");
 			}
-			return this.restClient.post()
-				.uri(this.uri)
-				.headers(this::addHeaders)
-				.contentType(MediaType.APPLICATION_JSON)
-				.accept(accept)
-				.body(body)
-				.exchange((request, response) -> opened(exchange, deadlines, response, retry), false);
+			try (AbortHandles.Scope sending = AbortHandles.sending(exchange)) {
+				return this.restClient.post()
+					.uri(this.uri)
+					.headers(this::addHeaders)
+					.contentType(MediaType.APPLICATION_JSON)
+					.accept(accept)
+					.body(body)
+					.exchange((request, response) -> opened(exchange, deadlines, response, retry), false);
+			}
 		}
 		catch (LlmException ex) {
 			exchange.close();

@@ -9,10 +9,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP exchange (one attempt): the response body stream once the headers arrived, and how it ended early.
- * {@link #timeout} (watchdog thread) and {@link #cancel} (any thread) abort it: a reader blocked waiting for the
- * headers is interrupted through the {@link HeaderWait}, a reader blocked in a body read wakes when the stream is
- * closed. Closing the body {@code InputStream} is deliberate: Spring's {@code JdkClientHttpResponse.close()} drains
- * the body first, which never returns on a connection the server holds open.
+ * {@link #timeout} (watchdog thread) and {@link #cancel} (any thread) abort it.
+ * <p>
+ * How depends on the HTTP client. Apache HttpClient 5 registers an {@linkplain #abortWith abort handle} (its
+ * request's {@code cancel()}, which closes the socket at once, whether the caller waits for the headers or blocks
+ * in a body read); closing its body stream instead would read the rest of the body first. On the JDK
+ * {@code HttpClient} a reader waiting for the headers is interrupted through the {@link HeaderWait} and a reader
+ * blocked in a body read wakes when the body {@code InputStream} is closed (Spring's
+ * {@code JdkClientHttpResponse.close()} would drain the body first, which never returns on a connection the server
+ * holds open).
  */
 final class Exchange {
 
@@ -29,6 +34,8 @@ final class Exchange {
 
 	private volatile TimeoutWatchdog.@Nullable Watch watch;
 
+	private volatile @Nullable Runnable abortHandle;
+
 	HeaderWait headerWait() {
 		return this.headerWait;
 	}
@@ -42,6 +49,17 @@ final class Exchange {
 		TimeoutWatchdog.Watch current = this.watch;
 		if (current != null) {
 			current.eventArrived();
+		}
+	}
+
+	/**
+	 * The HTTP client's way to abort this exchange at once from any thread, without reading the rest of the body;
+	 * run at once if the exchange was aborted already.
+	 */
+	void abortWith(Runnable handle) {
+		this.abortHandle = handle;
+		if (aborted()) {
+			handle.run();
 		}
 	}
 
@@ -75,10 +93,18 @@ final class Exchange {
 		}
 	}
 
-	/** The exchange is over (normally or not): stop its deadlines and release the connection. Idempotent. */
+	/**
+	 * The exchange is over (normally or not): stop its deadlines and release the connection. Called by the thread
+	 * that reads the body. With an abort handle, a body read to its end has already gone back to the pool, and one
+	 * that was not is dropped rather than read to its end. Idempotent.
+	 */
 	void close() {
 		this.end.compareAndSet(null, CLOSED);
 		stopWatch();
+		Runnable handle = this.abortHandle;
+		if (handle != null) {
+			handle.run();
+		}
 		closeBody();
 	}
 
@@ -100,7 +126,14 @@ final class Exchange {
 	private void abort() {
 		stopWatch();
 		this.headerWait.interrupt();
-		closeBody();
+		Runnable handle = this.abortHandle;
+		if (handle != null) {
+			// The reader closes the body itself once its read fails: body streams are not safe across threads.
+			handle.run();
+		}
+		else {
+			closeBody();
+		}
 	}
 
 	private void stopWatch() {

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * One daemon thread ({@code echo-llm-timeouts}) that enforces the {@link Deadlines} of every open exchange. Readers
  * only store a timestamp when bytes arrive; the watchdog wakes at the earliest deadline, re-checks, and either
  * re-arms (activity moved the deadline) or reports the expired kind, whose handler closes the connection so that the
- * blocked reader wakes up. Handlers must not block: they close a JDK {@code HttpClient} body stream or interrupt a
- * header wait, both of which return at once.
+ * blocked reader wakes up. Handlers must not block: they cancel an Apache request, close a JDK {@code HttpClient}
+ * body stream or interrupt a header wait, all of which return at once.
  */
 final class TimeoutWatchdog {
 

@@ -1,0 +1,108 @@
+package io.echo.llm.http;
+
+import java.time.Duration;
+
+import io.echo.llm.internal.AbortHandles;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+
+/**
+ * How echo-llm sets up Apache HttpClient 5 (classic, blocking I/O), its default transport when {@code httpclient5}
+ * is on the class path. The thread that iterates a stream reads its own socket, so an event reaches it with one
+ * wake-up instead of the three the JDK {@code HttpClient} needs (selector thread, executor thread, reader); see
+ * BENCHMARKS.md for what that does to added latency and CPU per chunk.
+ * <p>
+ * Use these methods when you build the client yourself (Spring Boot's {@code HttpComponentsClientHttpRequestFactoryBuilder}
+ * takes each as a customizer): {@link #configureClient} is required, because it installs the hook through which
+ * {@code cancel()} and the first-chunk, idle and overall timeouts close a request's connection at once.
+ */
+public final class ApacheHttpClients {
+
+	/** The exec interceptor's name in the client's chain. */
+	public static final String ABORT_INTERCEPTOR = "echo-llm-abort";
+
+	private static final ExecChainHandler ABORT_HOOK = (request, scope, chain) -> {
+		// The original request is Spring's HttpUriRequestBase: cancelling it discards the connection (closing its
+		// socket), from any thread, whether the caller waits for the response head or blocks in a body read.
+		if (scope.originalRequest instanceof Cancellable cancellable) {
+			AbortHandles.register(cancellable::cancel);
+		}
+		return chain.proceed(request, scope);
+	};
+
+	// A connection that sat idle this long is checked before reuse: providers close idle keep-alive connections,
+	// and a stale one would otherwise fail the next request before its first byte.
+	private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(2);
+
+	private ApacheHttpClients() {
+	}
+
+	/**
+	 * A request factory over a new Apache client set up as below.
+	 * @param connectTimeout longest wait for a TCP (and TLS) connection; zero or negative for none
+	 */
+	public static ClientHttpRequestFactory requestFactory(Duration connectTimeout) {
+		PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create();
+		configureConnectionManager(pool);
+		SocketConfig.Builder socket = SocketConfig.custom();
+		configureSocket(socket);
+		pool.setDefaultSocketConfig(socket.build());
+		ConnectionConfig.Builder connection = ConnectionConfig.custom();
+		configureConnection(connection);
+		connection.setConnectTimeout(isPositive(connectTimeout) ? Timeout.of(connectTimeout) : Timeout.DISABLED);
+		pool.setDefaultConnectionConfig(connection.build());
+		HttpClientBuilder client = HttpClients.custom().setConnectionManager(pool.build());
+		configureClient(client);
+		return new HttpComponentsClientHttpRequestFactory(client.build());
+	}
+
+	/**
+	 * Installs the abort hook, and turns off what would break the engine's guarantees: redirects (one could carry
+	 * the API key to another host), automatic retries (the engine retries only before the first byte, so that no
+	 * output is ever duplicated), content compression (an inflater buffers between the socket and the caller) and
+	 * cookies (one client serves many users).
+	 */
+	public static void configureClient(HttpClientBuilder builder) {
+		builder.addExecInterceptorFirst(ABORT_INTERCEPTOR, ABORT_HOOK)
+			.disableRedirectHandling()
+			.disableAutomaticRetries()
+			.disableContentCompression()
+			.disableCookieManagement();
+	}
+
+	/**
+	 * No limit on connections per host or in all: every open stream holds one, and a limit would make the next
+	 * stream wait unseen (Apache's defaults are 5 per host and 25 in all). The JDK client has no limit either.
+	 */
+	public static void configureConnectionManager(PoolingHttpClientConnectionManagerBuilder builder) {
+		builder.setMaxConnPerRoute(Integer.MAX_VALUE).setMaxConnTotal(Integer.MAX_VALUE);
+	}
+
+	/**
+	 * No socket read timeout (Apache's default is 3 minutes): a quiet stream is the first-chunk and idle timeouts'
+	 * business, which the engine enforces, and they may be off.
+	 */
+	public static void configureSocket(SocketConfig.Builder builder) {
+		builder.setSoTimeout(Timeout.DISABLED).setTcpNoDelay(true);
+	}
+
+	/** No socket read timeout (see {@link #configureSocket}); idle pooled connections are checked before reuse. */
+	public static void configureConnection(ConnectionConfig.Builder builder) {
+		builder.setSocketTimeout(Timeout.DISABLED).setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY);
+	}
+
+	private static boolean isPositive(Duration duration) {
+		return !duration.isZero() && !duration.isNegative();
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Set-up of the HTTP clients the engine can stream over.
+ */
+@NullMarked
+package io.echo.llm.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,91 @@
+package io.echo.llm;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.sun.net.httpserver.HttpServer;
+import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.http.ApacheHttpClients;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.client.RestClient;
+
+import static io.echo.llm.TestStreams.chunkEvent;
+import static io.echo.llm.TestStreams.chunkJson;
+import static io.echo.llm.TestStreams.client;
+import static io.echo.llm.TestStreams.hello;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the Apache HttpClient 5 transport must add to the engine's guarantees (which every engine test checks over
+ * it, and again over the JDK client): no connection limit that queues streams unseen, and connections reused.
+ */
+class ApacheTransportTests extends RawServerSupport {
+
+	// Apache's own defaults are 5 connections per host and 25 in all.
+	private static final int STREAMS = 30;
+
+	@Test
+	void concurrentStreamsToOneHostAreNotHeldBackByAConnectionLimit() throws Exception {
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			exchange.awaitClientClose();
+		});
+		LlmStreamService llm = apacheClient(this.server.baseUrl()).firstChunkTimeout(Duration.ofSeconds(10)).build();
+		List<ChatCompletionStream> streams = new ArrayList<>();
+		try {
+			for (int i = 0; i < STREAMS; i++) {
+				ChatCompletionStream stream = llm.stream(hello());
+				streams.add(stream);
+				Iterator<ChatCompletionChunk> chunks = stream.iterator();
+				assertThat(chunks.next().id()).isEqualTo("c1");
+			}
+			assertThat(this.server.connections()).isEqualTo(STREAMS);
+		}
+		finally {
+			streams.forEach(ChatCompletionStream::cancel);
+		}
+	}
+
+	@Test
+	void aResponseReadToItsEndLeavesItsConnectionToTheNextCall() throws Exception {
+		Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+		HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		http.createContext("/v1/chat/completions", (exchange) -> {
+			clientPorts.add(exchange.getRemoteAddress().getPort());
+			exchange.getRequestBody().readAllBytes();
+			byte[] body = chunkJson("r1", "Hi", "stop").replace("chat.completion.chunk", "chat.completion")
+				.replace("\"delta\"", "\"message\"")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (var out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		http.start();
+		try {
+			LlmStreamService llm = apacheClient("http://127.0.0.1:" + http.getAddress().getPort() + "/v1").build();
+			for (int i = 0; i < 3; i++) {
+				assertThat(llm.complete(hello()).text()).isEqualTo("Hi");
+			}
+			assertThat(clientPorts).hasSize(1);
+		}
+		finally {
+			http.stop(0);
+		}
+	}
+
+	private static LlmStreamService.Builder apacheClient(String baseUrl) {
+		return client(baseUrl).restClient(RestClient.builder()
+			.requestFactory(ApacheHttpClients.requestFactory(Duration.ofSeconds(5))));
+	}
+
+}
