@@ -5,12 +5,15 @@ import java.time.Duration;
 import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.http.ApacheHttpClients;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -18,6 +21,9 @@ import org.springframework.web.client.RestClient;
  * settings (SSL bundle, redirects), {@code RestClientCustomizer}s and observations apply to LLM calls too.
  */
 final class LlmStreamServiceFactory {
+
+	private static final boolean APACHE_PRESENT = ClassUtils.isPresent(
+			"org.apache.hc.client5.http.impl.classic.HttpClientBuilder", LlmStreamServiceFactory.class.getClassLoader());
 
 	private final ObjectProvider<RestClient.Builder> restClientBuilder;
 
@@ -48,18 +54,29 @@ final class LlmStreamServiceFactory {
 	private RestClient.Builder restClient(LlmClientSettings settings) {
 		// Cloned: a user's RestClient.Builder bean may be a singleton that others share.
 		RestClient.Builder builder = this.restClientBuilder.getIfAvailable(RestClient::builder).clone();
-		return builder.requestFactory(jdkRequestFactoryBuilder().build(httpClientSettings(settings)));
+		return builder.requestFactory(requestFactoryBuilder().build(httpClientSettings(settings)));
 	}
 
-	// Always the JDK HttpClient: cancel() relies on closing its body stream aborting the exchange at once. Boot's
-	// builder is kept when it is a JDK one, as it carries the virtual-thread executor when those are enabled.
-	private JdkClientHttpRequestFactoryBuilder jdkRequestFactoryBuilder() {
-		return (this.requestFactoryBuilder.getIfAvailable() instanceof JdkClientHttpRequestFactoryBuilder jdk) ? jdk
-				: ClientHttpRequestFactoryBuilder.jdk();
+	/**
+	 * Boot's choice of HTTP client where echo-llm can abort it at once (cancel, timeouts): Apache HttpClient 5 when
+	 * it is on the class path, set up by {@link ApacheHttpClients}, unless Boot was told to use the JDK client
+	 * ({@code spring.http.clients.imperative.factory=jdk}); else the JDK client. Boot's JDK builder is kept as it
+	 * carries the virtual-thread executor when those are enabled. Any other client Boot may pick (Jetty, Reactor,
+	 * {@code HttpURLConnection}) gives way: closing their body streams reads the rest of the body first.
+	 */
+	ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
+		ClientHttpRequestFactoryBuilder<?> boot = this.requestFactoryBuilder.getIfAvailable();
+		if (boot instanceof JdkClientHttpRequestFactoryBuilder jdk) {
+			return jdk;
+		}
+		if (APACHE_PRESENT) {
+			return Apache.builder(boot);
+		}
+		return ClientHttpRequestFactoryBuilder.jdk();
 	}
 
-	// No read timeout: on the JDK client Spring applies it to the whole response, which would cut long streams;
-	// echo.llm.timeouts.first-chunk, idle and overall govern instead.
+	// No read timeout: on the JDK client Spring applies it to the whole response, which would cut long streams, and
+	// on Apache's to every read, which would cut quiet ones; echo.llm.timeouts.first-chunk, idle and overall govern.
 	HttpClientSettings httpClientSettings(LlmClientSettings settings) {
 		return this.httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
 			.withTimeouts(enabled(settings.connectTimeout()), null);
@@ -67,6 +84,21 @@ final class LlmStreamServiceFactory {
 
 	private static @Nullable Duration enabled(Duration timeout) {
 		return (timeout.isZero() || timeout.isNegative()) ? null : timeout;
+	}
+
+	/** Kept apart so that nothing loads Apache's classes when they are absent. */
+	private static final class Apache {
+
+		static ClientHttpRequestFactoryBuilder<?> builder(@Nullable ClientHttpRequestFactoryBuilder<?> boot) {
+			HttpComponentsClientHttpRequestFactoryBuilder builder = (boot instanceof
+					HttpComponentsClientHttpRequestFactoryBuilder apache) ? apache
+							: ClientHttpRequestFactoryBuilder.httpComponents();
+			return builder.withHttpClientCustomizer(ApacheHttpClients::configureClient)
+				.withConnectionManagerCustomizer(ApacheHttpClients::configureConnectionManager)
+				.withSocketConfigCustomizer(ApacheHttpClients::configureSocket)
+				.withConnectionConfigCustomizer(ApacheHttpClients::configureConnection);
+		}
+
 	}
 
 }
