@@ -28,8 +28,8 @@ final class EchoLlmClient implements StreamingClient {
 
 	/**
 	 * @param baseUrl the server
-	 * @param requestFactory the HTTP client under RestClient, or {@code null} for the engine's default (the JDK
-	 * {@code HttpClient}); an experiment, not a supported setting
+	 * @param requestFactory the HTTP client under RestClient, or {@code null} for the engine's default (Apache
+	 * HttpClient 5 when on the class path, as here)
 	 */
 	EchoLlmClient(String baseUrl, @Nullable ClientHttpRequestFactory requestFactory) {
 		LlmStreamService.Builder builder = LlmStreamService.builder()
