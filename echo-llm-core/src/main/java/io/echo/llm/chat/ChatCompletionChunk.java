@@ -87,6 +87,16 @@ public record ChatCompletionChunk(@Nullable String id, @Nullable String object, 
 		return choices.get(0).delta().text();
 	}
 
+	/** The choices as read: {@code null} when the field was absent (or not an array). */
+	@Nullable List<ChunkChoice> choicesAsRead() {
+		return this.choices;
+	}
+
+	/** The extra fields without a copy (the map is unmodifiable), for {@link ChunkSignals}. */
+	Map<String, JsonNode> extraAsRead() {
+		return this.extra;
+	}
+
 	@Override
 	public Map<String, JsonNode> extra() {
 		return WireCodec.copyExtra(this.extra);

@@ -57,6 +57,11 @@ public record ChunkChoice(int index, @Nullable Delta delta,
 		return WireCodec.copy(this.logprobs);
 	}
 
+	/** The extra fields without a copy (the map is unmodifiable), for {@link ChunkSignals}. */
+	Map<String, JsonNode> extraAsRead() {
+		return this.extra;
+	}
+
 	@Override
 	public Map<String, JsonNode> extra() {
 		return WireCodec.copyExtra(this.extra);

@@ -24,11 +24,13 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.TreeTraversingParser;
@@ -37,8 +39,9 @@ import tools.jackson.databind.node.TreeTraversingParser;
  * Reads and writes the wire records of this package so that a provider's JSON survives a read and a write unchanged.
  * <p>
  * Jackson's record binding cannot tell an absent field from an explicit {@code null}, and it would rewrite a number
- * sent where text is modelled (an error {@code code} of {@code 400}) as a string. So each record is bound from the
- * JSON tree: every component reads the field of its JSON name; fields without a component, and the original value of a
+ * sent where text is modelled (an error {@code code} of {@code 400}) as a string. So each record is bound field by
+ * field, as if from its JSON tree (the tree itself is only built for values that need judging): every component reads
+ * the field of its JSON name; fields without a component, and the original value of a
  * field the component cannot reproduce exactly (an explicit null, a number read as text, a single string read as a
  * list, a value of the wrong type), go to the record's {@code extra} map. On writing, such an original is written in
  * place of the typed value as long as the typed value is still the one read from it; a changed value wins.
@@ -60,6 +63,9 @@ final class WireCodec {
 	};
 
 	private static final Object MISMATCH = new Object();
+
+	/** A component's value is not of the JSON type it reads fast: take the tree path. */
+	private static final Object NOT_FAST = new Object();
 
 	private WireCodec() {
 	}
@@ -171,6 +177,91 @@ final class WireCodec {
 			list.add(value);
 		}
 		return list;
+	}
+
+	/**
+	 * Binds a wire record from a parser standing at its {@code START_OBJECT}, through its {@code END_OBJECT}, with
+	 * the same outcome as {@link #readRecord(Shape, JsonNode)} on the tree of that object, without building the tree:
+	 * values of the expected JSON type are read straight from the tokens, and only the others (and unknown fields)
+	 * are read as trees, to be judged and kept as the tree path does.
+	 */
+	private static Object readRecord(Shape shape, JsonParser parser, DeserializationContext context) {
+		Object[] args = new Object[shape.components.size() + 1];
+		@Nullable Map<String, JsonNode> extra = null;
+		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+			JsonToken token = parser.nextToken();
+			Component component = shape.byName.get(name);
+			if (component == null) {
+				extra = put(extra, name, context.readTree(parser));
+				continue;
+			}
+			Object typed = component.readFast(parser, token, context);
+			if (typed == NOT_FAST || typed instanceof Fallback) {
+				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : context.readTree(parser);
+				Object converted = value.isNull() ? MISMATCH : component.convert(value);
+				if (converted == MISMATCH || !component.isExact(value)) {
+					extra = put(extra, name, value);
+				}
+				typed = (converted == MISMATCH) ? null : converted;
+			}
+			args[component.position] = typed;
+		}
+		for (Component component : shape.components) {
+			if (args[component.position] == null) {
+				args[component.position] = component.absent();
+			}
+		}
+		args[args.length - 1] = (extra != null) ? extra : Map.of();
+		return shape.construct(args);
+	}
+
+	/**
+	 * Reads an array of wire records from a parser standing at its {@code START_ARRAY}. An element that is not an
+	 * object makes the whole array a {@link Fallback} holding its JSON (the elements read so far written back, which
+	 * gives their JSON field for field).
+	 */
+	private static Object readRecordList(Shape shape, JsonParser parser, DeserializationContext context) {
+		List<Object> list = new ArrayList<>(2);
+		for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+			if (token != JsonToken.START_OBJECT) {
+				ArrayNode array = JsonNodeFactory.instance.arrayNode();
+				list.forEach((element) -> array.add(ChatJson.mapper().<JsonNode>valueToTree(element)));
+				return rest(array, parser, context);
+			}
+			list.add(readRecord(shape, parser, context));
+		}
+		return list;
+	}
+
+	/** As {@link #readRecordList(Shape, JsonParser, DeserializationContext)}, for an array of strings. */
+	private static Object readStringList(JsonParser parser, DeserializationContext context) {
+		List<String> list = new ArrayList<>(2);
+		for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+			if (token != JsonToken.VALUE_STRING) {
+				ArrayNode array = JsonNodeFactory.instance.arrayNode();
+				list.forEach(array::add);
+				return rest(array, parser, context);
+			}
+			list.add(parser.getString());
+		}
+		return list;
+	}
+
+	/** Adds the current element and the rest of the array to the given one. */
+	private static Fallback rest(ArrayNode array, JsonParser parser, DeserializationContext context) {
+		array.add(context.readTree(parser));
+		while (parser.nextToken() != JsonToken.END_ARRAY) {
+			array.add(context.readTree(parser));
+		}
+		return new Fallback(array);
+	}
+
+	/**
+	 * The JSON of a value that a fast read began but could not bind exactly, for the tree path to judge.
+	 *
+	 * @param node the value's JSON
+	 */
+	private record Fallback(JsonNode node) {
 	}
 
 	@SuppressWarnings("unchecked")
@@ -404,6 +495,48 @@ final class WireCodec {
 			};
 		}
 
+		/**
+		 * The typed value read straight from the parser when the value has the JSON type that binds exactly (the
+		 * parser then stands at its last token), a {@link Fallback}, or {@link #NOT_FAST} having read nothing.
+		 */
+		Object readFast(JsonParser parser, JsonToken token, DeserializationContext context) {
+			return switch (this.kind) {
+				case STRING -> (token == JsonToken.VALUE_STRING) ? parser.getString() : NOT_FAST;
+				case INT, PRIMITIVE_INT -> (token == JsonToken.VALUE_NUMBER_INT
+						&& parser.getNumberType() == JsonParser.NumberType.INT) ? (Object) parser.getIntValue()
+								: NOT_FAST;
+				case LONG -> (token == JsonToken.VALUE_NUMBER_INT
+						&& (parser.getNumberType() == JsonParser.NumberType.INT
+								|| parser.getNumberType() == JsonParser.NumberType.LONG))
+										? (Object) parser.getLongValue() : NOT_FAST;
+				// A mapper reading floats as BigDecimal keeps their digits on the tree path.
+				case DOUBLE -> (token == JsonToken.VALUE_NUMBER_FLOAT
+						&& !context.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))
+								? (Object) parser.getDoubleValue() : NOT_FAST;
+				case BOOLEAN -> (token == JsonToken.VALUE_TRUE) ? Boolean.TRUE
+						: (token == JsonToken.VALUE_FALSE) ? Boolean.FALSE : NOT_FAST;
+				case CONTENT -> readContentFast(parser, token, context);
+				case RECORD -> (token == JsonToken.START_OBJECT)
+						? readRecord(SHAPES.get(Objects.requireNonNull(this.recordType)), parser, context) : NOT_FAST;
+				case STRING_LIST -> (token == JsonToken.START_ARRAY) ? readStringList(parser, context) : NOT_FAST;
+				case RECORD_LIST -> (token == JsonToken.START_ARRAY)
+						? readRecordList(SHAPES.get(Objects.requireNonNull(this.recordType)), parser, context)
+						: NOT_FAST;
+				case JSON -> NOT_FAST;
+			};
+		}
+
+		private static Object readContentFast(JsonParser parser, JsonToken token, DeserializationContext context) {
+			if (token == JsonToken.VALUE_STRING) {
+				return new MessageContent.Text(parser.getString());
+			}
+			if (token != JsonToken.START_ARRAY) {
+				return NOT_FAST;
+			}
+			Object parts = readRecordList(SHAPES.get(ContentPart.class), parser, context);
+			return (parts instanceof Fallback) ? parts : new MessageContent.Parts(castList(parts));
+		}
+
 		/** Whether writing the typed value of a non-null JSON value gives that JSON value back. */
 		boolean isExact(JsonNode node) {
 			return switch (this.kind) {
@@ -532,6 +665,9 @@ final class WireCodec {
 			JsonNode node = treeRoot(parser);
 			if (node != null) {
 				parser.skipChildren();
+			}
+			else if (target != MessageContent.class && parser.hasToken(JsonToken.START_OBJECT)) {
+				return readRecord(SHAPES.get(target), parser, context);
 			}
 			else {
 				node = context.readTree(parser);

@@ -6,6 +6,8 @@ import java.util.List;
 import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.chat.ChunkChoice;
+import io.echo.llm.chat.ChunkSignals;
 import io.echo.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns one server-sent event into what the stream does with it: hand out a chunk, end at {@code [DONE]}, fail with
  * the provider's error (after the chunk it rode on, when that carried anything), or skip data that is not a chunk.
- * Each event is parsed once into a JSON tree: control decisions (errors, finish reasons) are read from it, so they do
- * not depend on how the wire types map a provider's quirks, and the chunk is bound from the same tree.
+ * Each event is bound once, straight from its text (no JSON tree in between); control decisions (errors, finish
+ * reasons) are taken by {@link ChunkSignals} from the fields as the provider sent them, so they do not depend on how
+ * the wire types map a provider's quirks.
  */
 final class ChunkDecoder {
 
@@ -37,74 +40,44 @@ final class ChunkDecoder {
 		if (trimmed.equals("[DONE]")) {
 			return Decoded.DONE;
 		}
-		JsonNode tree = readTree(trimmed);
-		if (tree == null || !tree.isObject()) {
+		if (!trimmed.startsWith("{")) {
 			skip("data that is not a JSON object", trimmed);
 			return Decoded.SKIP;
 		}
-		JsonNode error = tree.get("error");
-		boolean hasError = error != null && !error.isNull();
-		boolean chunkLike = tree.has("choices") || tree.has("usage");
-		if (!hasError && !chunkLike) {
+		ChatCompletionChunk chunk;
+		try {
+			chunk = ChatJson.mapper().readValue(trimmed, ChatCompletionChunk.class);
+		}
+		catch (JacksonException ex) {
+			skip("data that is not a JSON object", trimmed);
+			return Decoded.SKIP;
+		}
+		JsonNode error = ChunkSignals.error(chunk);
+		if (error == null && !ChunkSignals.isChunk(chunk)) {
 			skip("JSON that is not a chunk", trimmed);
 			return Decoded.SKIP;
 		}
-		// A chunk that reports an error is still handed out first when it carries choices or usage.
-		ChatCompletionChunk chunk = (!hasError || carriesSomething(tree)) ? toChunk(tree, trimmed) : null;
 		LlmStreamErrorException failure = null;
-		if (hasError) {
+		if (error != null) {
 			failure = error.isObject() ? ProviderErrors.streamError(error) : ProviderErrors.streamError(trimmed);
+			// A chunk that reports an error is still handed out first when it carries choices or usage.
+			if (!ChunkSignals.carriesSomething(chunk)) {
+				return new Decoded(null, failure, false, List.of());
+			}
 		}
-		else if (chunk == null) {
-			return Decoded.SKIP;
-		}
-		return new Decoded(chunk, failure, false, finishedChoices(tree));
+		return new Decoded(chunk, failure, false, finishedChoices(chunk));
 	}
 
-	/** A chunk worth handing out: it has choices or usage (an error object alone is not). */
-	private static boolean carriesSomething(JsonNode tree) {
-		JsonNode choices = tree.get("choices");
-		JsonNode usage = tree.get("usage");
-		return (choices != null && choices.isArray() && !choices.isEmpty()) || (usage != null && usage.isObject());
-	}
-
-	private static List<ChoiceEnd> finishedChoices(JsonNode tree) {
-		JsonNode choices = tree.get("choices");
-		if (choices == null || !choices.isArray()) {
+	private static List<ChoiceEnd> finishedChoices(ChatCompletionChunk chunk) {
+		List<ChunkChoice> choices = chunk.choices();
+		if (choices.isEmpty()) {
 			return List.of();
 		}
 		List<ChoiceEnd> ends = new ArrayList<>(choices.size());
-		for (JsonNode choice : choices) {
-			JsonNode index = choice.get("index");
-			JsonNode finish = choice.get("finish_reason");
-			int i = (index != null && index.canConvertToInt()) ? index.intValue() : 0;
-			boolean finished = finish != null && finish.isString() && !finish.stringValue().isEmpty();
-			ends.add(new ChoiceEnd(i, finished));
+		for (ChunkChoice choice : choices) {
+			ends.add(new ChoiceEnd(choice.index(), ChunkSignals.finished(choice)));
 		}
 		return ends;
-	}
-
-	private static @Nullable ChatCompletionChunk toChunk(JsonNode tree, String data) {
-		try {
-			// Binds this tree as it is, without reading it into a second one (see WireCodec.Deserializer).
-			return ChatJson.mapper().treeToValue(tree, ChatCompletionChunk.class);
-		}
-		catch (JacksonException ex) {
-			skip("JSON that does not map to a chunk (" + ex.getOriginalMessage() + ")", data);
-			return null;
-		}
-	}
-
-	private static @Nullable JsonNode readTree(String data) {
-		if (data.isEmpty()) {
-			return null;
-		}
-		try {
-			return ChatJson.mapper().readTree(data);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
 	}
 
 	private static void skip(String what, String data) {

@@ -1,0 +1,48 @@
+package io.echo.llm.chat;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a streaming engine decides from a chunk as the provider sent it, whatever the typed view made of its quirks:
+ * whether the event is a chunk at all, whether it reports an error, whether a choice finished. Each answer is the
+ * one the chunk's JSON gives (a field present with any value, a {@code finish_reason} that is a non-empty string),
+ * read from the fields as bound, without copying them. Not API: public for the engine.
+ */
+public final class ChunkSignals {
+
+	private ChunkSignals() {
+	}
+
+	/** Whether the JSON had a {@code choices} or a {@code usage} field (with any value). */
+	public static boolean isChunk(ChatCompletionChunk chunk) {
+		return chunk.choicesAsRead() != null || chunk.usage() != null
+				|| chunk.extraAsRead().containsKey("choices") || chunk.extraAsRead().containsKey("usage");
+	}
+
+	/** Whether the chunk carries something to hand out: a choice, or a usage object. */
+	public static boolean carriesSomething(ChatCompletionChunk chunk) {
+		List<ChunkChoice> choices = chunk.choicesAsRead();
+		return (choices != null && !choices.isEmpty()) || chunk.usage() != null;
+	}
+
+	/** The JSON of the chunk's {@code error} field, or {@code null} when it is absent or {@code null}. */
+	public static @Nullable JsonNode error(ChatCompletionChunk chunk) {
+		ApiError error = chunk.error();
+		if (error != null) {
+			return ChatJson.mapper().valueToTree(error);
+		}
+		JsonNode original = chunk.extraAsRead().get("error");
+		return (original != null && !original.isNull()) ? original : null;
+	}
+
+	/** Whether the choice's {@code finish_reason} was a non-empty string. */
+	public static boolean finished(ChunkChoice choice) {
+		String reason = choice.finishReason();
+		// A finish_reason that was not a string is kept in extra, and its text is only a rendering of it.
+		return reason != null && !reason.isEmpty() && !choice.extraAsRead().containsKey("finish_reason");
+	}
+
+}

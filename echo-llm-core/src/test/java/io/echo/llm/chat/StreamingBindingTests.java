@@ -1,0 +1,62 @@
+package io.echo.llm.chat;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Binding straight from the text (the engine's path) gives what binding from the JSON tree gives, also for the
+ * values that do not bind exactly: they are judged on the tree path and kept as they came.
+ */
+class StreamingBindingTests {
+
+	private static final JsonMapper MAPPER = ChatJson.mapper();
+
+	static Stream<Arguments> values() {
+		return Stream.of(
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"id\":null,\"created\":1.0,\"choices\":[{\"index\":1.5,\"delta\":{\"role\":7}}],\"x_groq\":{\"id\":\"q\"}}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"created\":12345678901234567890,\"choices\":[{\"index\":\"0\",\"finish_reason\":3}]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":[{\"index\":0},1,\"two\",{\"index\":2}],\"usage\":{\"prompt_tokens\":2.0}}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":{\"index\":0},\"usage\":[1]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"a\"},\"b\"],"
+								+ "\"tool_calls\":[{\"index\":0,\"id\":\"\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},null]}}]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"a\"}],\"refusal\":true}}]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3,"
+								+ "\"prompt_tokens_details\":{\"cached_tokens\":0}},\"obfuscation\":\"x\"}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"error\":{\"message\":\"boom\",\"code\":400,\"param\":null},\"choices\":null}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"error\":\"overloaded\"}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[{\"token\":\"a\",\"logprob\":-0.1}]},"
+								+ "\"delta\":{\"reasoning_content\":\"r\",\"reasoning\":\"r\"}}]}"),
+				Arguments.of(ChatCompletionRequest.class,
+						"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":\"x\",\"temperature\":1}"),
+				Arguments.of(ChatCompletionRequest.class,
+						"{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"u\"}}]}],"
+								+ "\"stop\":[\"a\",2],\"stream\":\"yes\",\"max_tokens\":10.0}"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("values")
+	void valueBoundFromTextEqualsValueBoundFromTree(Class<?> type, String json) throws Exception {
+		Object fromText = MAPPER.readValue(json, type);
+		assertThat(fromText).isEqualTo(MAPPER.treeToValue(MAPPER.readTree(json), type));
+		assertThat(MAPPER.readTree(MAPPER.writeValueAsString(fromText))).isEqualTo(MAPPER.readTree(json));
+	}
+
+}
