@@ -63,6 +63,12 @@ public final class SseParser {
 
 	private boolean firstLine = true;
 
+	/** The data buffer's lines; one line (by far the most common event) is kept as is, never copied. */
+	private int dataLines;
+
+	private String firstDataLine = "";
+
+	/** The data buffer once a second line arrived: lines joined with LF, without a final one. */
 	private StringBuilder data = new StringBuilder();
 
 	private String eventType = "";
@@ -150,7 +156,7 @@ public final class SseParser {
 			if (this.lineLength > 0) {
 				processLine(this.line, 0, this.lineLength);
 			}
-			boolean pending = this.data.length() > 0;
+			boolean pending = this.dataLines > 0;
 			dispatch();
 			return pending;
 		}
@@ -299,7 +305,28 @@ public final class SseParser {
 			return;
 		}
 		this.blockBytes += length;
+		if (length >= 5 && bytes[start] == 'd' && bytes[start + 1] == 'a' && bytes[start + 2] == 't'
+				&& bytes[start + 3] == 'a' && bytes[start + 4] == ':') {
+			// Most lines are data lines: decode only the value. The ASCII prefix ends any UTF-8 sequence, so this
+			// decodes the value exactly as decoding the whole line would.
+			int valueStart = (length > 5 && bytes[start + 5] == ' ') ? start + 6 : start + 5;
+			appendData(Utf8.decode(bytes, valueStart, start + length - valueStart));
+			return;
+		}
 		processField(Utf8.decode(bytes, start, length));
+	}
+
+	private void appendData(String value) {
+		if (this.dataLines == 1) {
+			this.data.append(this.firstDataLine);
+		}
+		if (this.dataLines == 0) {
+			this.firstDataLine = value;
+		}
+		else {
+			this.data.append('\n').append(value);
+		}
+		this.dataLines++;
 	}
 
 	private void processField(String line) {
@@ -310,7 +337,7 @@ public final class SseParser {
 			valueStart = (colon + 1 < line.length() && line.charAt(colon + 1) == ' ') ? colon + 2 : colon + 1;
 		}
 		switch (field) {
-			case "data" -> this.data.append(line, valueStart, line.length()).append('\n');
+			case "data" -> appendData(line.substring(valueStart));
 			case "event" -> this.eventType = line.substring(valueStart);
 			case "id" -> {
 				if (line.indexOf('\0', valueStart) < 0) {
@@ -343,14 +370,16 @@ public final class SseParser {
 	private void dispatch() {
 		this.blockBytes = 0;
 		this.lastEventId = this.lastEventIdBuffer;
-		if (this.data.length() == 0) {
+		if (this.dataLines == 0) {
 			this.eventType = "";
 			return;
 		}
-		// Every data line appended a LF; the specification drops the last one.
-		String eventData = this.data.substring(0, this.data.length() - 1);
+		// The specification appends a LF to every data line and drops the last one: lines joined with LF.
+		String eventData = (this.dataLines == 1) ? this.firstDataLine : this.data.toString();
 		String type = this.eventType.isEmpty() ? SseEvent.DEFAULT_EVENT : this.eventType;
 		this.eventType = "";
+		this.dataLines = 0;
+		this.firstDataLine = "";
 		if (this.data.capacity() > RETAINED_CAPACITY) {
 			this.data = new StringBuilder();
 		}
@@ -364,6 +393,8 @@ public final class SseParser {
 		this.line = new byte[0];
 		this.lineLength = 0;
 		this.data = new StringBuilder(0);
+		this.dataLines = 0;
+		this.firstDataLine = "";
 	}
 
 }
