@@ -162,9 +162,11 @@ public interface LlmStreamService {
 
 		/**
 		 * {@link RestClient.Builder} to build the HTTP client from (for instance Spring Boot's, so that its HTTP
-		 * client settings, SSL bundles and customizers apply). It is cloned, not modified. Its request factory must
-		 * be one that {@code cancel()} and the timeouts can abort at once: the JDK {@code HttpClient}'s, or Apache
-		 * HttpClient 5 set up with {@link io.echo.llm.http.ApacheHttpClients#configureClient}.
+		 * client settings, SSL bundles and customizers apply). It is cloned, not modified. {@code cancel()} and the
+		 * timeouts abort a call at once over the JDK {@code HttpClient} and over Apache HttpClient 5; set Apache up
+		 * with {@link io.echo.llm.http.ApacheHttpClients#configureClient} so that this holds before the response
+		 * head too. Over other clients an abort closes the body stream on a thread of its own, which may take until
+		 * the server sends more.
 		 * <p>
 		 * By default: Apache HttpClient 5 (blocking reads on the caller's thread, the lowest added latency) when
 		 * {@code org.apache.httpcomponents.client5:httpclient5} is on the class path, else the JDK

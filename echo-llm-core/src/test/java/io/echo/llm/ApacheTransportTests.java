@@ -8,13 +8,18 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.http.ApacheHttpClients;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import static io.echo.llm.TestStreams.chunkEvent;
@@ -22,6 +27,7 @@ import static io.echo.llm.TestStreams.chunkJson;
 import static io.echo.llm.TestStreams.client;
 import static io.echo.llm.TestStreams.hello;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What the Apache HttpClient 5 transport must add to the engine's guarantees (which every engine test checks over
@@ -34,10 +40,7 @@ class ApacheTransportTests extends RawServerSupport {
 
 	@Test
 	void concurrentStreamsToOneHostAreNotHeldBackByAConnectionLimit() throws Exception {
-		this.server = new RawHttpServer((exchange) -> {
-			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
-			exchange.awaitClientClose();
-		});
+		this.server = heldOpenAfterOneChunk();
 		LlmStreamService llm = apacheClient(this.server.baseUrl()).firstChunkTimeout(Duration.ofSeconds(10)).build();
 		List<ChatCompletionStream> streams = new ArrayList<>();
 		try {
@@ -81,6 +84,62 @@ class ApacheTransportTests extends RawServerSupport {
 		finally {
 			http.stop(0);
 		}
+	}
+
+	@Test
+	void anApacheClientBuiltWithoutTheHookIsStillCancelledAtOnceInABodyRead() throws Exception {
+		Reading reading = readAfterFirstChunk(new HttpComponentsClientHttpRequestFactory(), Duration.ZERO);
+		// cancel() itself must return at once too: closing Apache's body stream would read the rest of the body.
+		CompletableFuture.runAsync(reading.stream()::cancel).get(5, TimeUnit.SECONDS);
+		assertThat(reading.hasNext().get(5, TimeUnit.SECONDS)).isFalse();
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void anApacheClientBuiltWithoutTheHookStillTimesOutWhenIdle() throws Exception {
+		Reading reading = readAfterFirstChunk(new HttpComponentsClientHttpRequestFactory(), Duration.ofMillis(200));
+		assertThatThrownBy(() -> reading.hasNext().get(5, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(LlmTimeoutException.class);
+		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void aClientWhoseStreamsBlockOnCloseDoesNotHoldUpOtherStreamsTimeouts() throws Exception {
+		// HttpURLConnection: closing its chunked body waits for the lock that a blocked read holds.
+		readAfterFirstChunk(new SimpleClientHttpRequestFactory(), Duration.ofMillis(100));
+		LlmStreamService other = client(this.server.baseUrl()).idleTimeout(Duration.ofMillis(500)).build();
+		Iterator<ChatCompletionChunk> chunks = other.stream(hello()).iterator();
+		assertThat(chunks.next().id()).isEqualTo("c1");
+		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(chunks::hasNext);
+		assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LlmTimeoutException.class);
+	}
+
+	/**
+	 * Starts a stream over the given client from a server that holds the connection open after one chunk, takes the
+	 * chunk, and asks for the next one on another thread.
+	 */
+	private Reading readAfterFirstChunk(ClientHttpRequestFactory requestFactory, Duration idleTimeout)
+			throws Exception {
+		if (this.server == null) {
+			this.server = heldOpenAfterOneChunk();
+		}
+		ChatCompletionStream stream = client(this.server.baseUrl()).idleTimeout(idleTimeout)
+			.restClient(RestClient.builder().requestFactory(requestFactory))
+			.build()
+			.stream(hello());
+		Iterator<ChatCompletionChunk> chunks = stream.iterator();
+		assertThat(chunks.next().id()).isEqualTo("c1");
+		return new Reading(stream, CompletableFuture.supplyAsync(chunks::hasNext));
+	}
+
+	private record Reading(ChatCompletionStream stream, CompletableFuture<Boolean> hasNext) {
+	}
+
+	private static RawHttpServer heldOpenAfterOneChunk() throws Exception {
+		return new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			exchange.awaitClientClose();
+		});
 	}
 
 	private static LlmStreamService.Builder apacheClient(String baseUrl) {

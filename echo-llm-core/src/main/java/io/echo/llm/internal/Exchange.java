@@ -66,8 +66,15 @@ final class Exchange {
 	/** Hands over the response body; closed at once if the exchange was aborted meanwhile. */
 	void attach(InputStream body) {
 		this.body = body;
+		if (this.abortHandle == null) {
+			// An Apache client built without ApacheHttpClients: its body stream can still drop the connection.
+			Runnable handle = ApacheBodies.abortHandle(body);
+			if (handle != null) {
+				abortWith(handle);
+			}
+		}
 		if (this.end.get() != null) {
-			closeBody();
+			abort();
 		}
 	}
 
@@ -131,9 +138,21 @@ final class Exchange {
 			// The reader closes the body itself once its read fails: body streams are not safe across threads.
 			handle.run();
 		}
-		else {
+		else if (isJdkBody(this.body)) {
 			closeBody();
 		}
+		else {
+			// Another client's body stream (a RestClient.Builder given by the caller) may read the rest of the body
+			// on close, or wait for the reader's lock: never on the watchdog's or a canceller's thread.
+			Thread closer = new Thread(this::closeBody, "echo-llm-abort");
+			closer.setDaemon(true);
+			closer.start();
+		}
+	}
+
+	/** The JDK {@code HttpClient}'s body stream (or none yet): closing it returns at once. */
+	private static boolean isJdkBody(@Nullable InputStream body) {
+		return body == null || body.getClass().getName().startsWith("jdk.internal.net.http.");
 	}
 
 	private void stopWatch() {
