@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.sun.net.httpserver.HttpServer;
 import io.echo.llm.chat.ChatCompletionChunk;
@@ -25,7 +26,9 @@ import org.springframework.web.client.RestClient;
 import static io.echo.llm.TestStreams.chunkEvent;
 import static io.echo.llm.TestStreams.chunkJson;
 import static io.echo.llm.TestStreams.client;
+import static io.echo.llm.TestStreams.finishEvent;
 import static io.echo.llm.TestStreams.hello;
+import static io.echo.llm.TestStreams.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,27 +62,49 @@ class ApacheTransportTests extends RawServerSupport {
 
 	@Test
 	void aResponseReadToItsEndLeavesItsConnectionToTheNextCall() throws Exception {
+		String json = chunkJson("r1", "Hi", "stop").replace("chat.completion.chunk", "chat.completion")
+			.replace("\"delta\"", "\"message\"");
+		Set<Integer> connections = connectionsUsed("application/json", json, (llm) -> {
+			assertThat(llm.complete(hello()).text()).isEqualTo("Hi");
+		});
+		assertThat(connections).hasSize(1);
+	}
+
+	@Test
+	void aStreamEndedByDoneLeavesItsConnectionToTheNextCall() throws Exception {
+		String events = chunkEvent("c1", "Hi") + finishEvent("c2") + "data: [DONE]\n\n";
+		Set<Integer> connections = connectionsUsed("text/event-stream", events, (llm) -> {
+			try (ChatCompletionStream stream = llm.stream(hello())) {
+				assertThat(ids(stream)).containsExactly("c1", "c2");
+			}
+		});
+		assertThat(connections).hasSize(1);
+	}
+
+	/**
+	 * Makes three calls through one client to a keep-alive server that answers each with the given body, chunked
+	 * (ended by the chunked terminator, as providers end a stream), and returns the client ports it saw.
+	 */
+	private static Set<Integer> connectionsUsed(String contentType, String body, Consumer<LlmStreamService> call)
+			throws Exception {
 		Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 		HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		http.createContext("/v1/chat/completions", (exchange) -> {
 			clientPorts.add(exchange.getRemoteAddress().getPort());
 			exchange.getRequestBody().readAllBytes();
-			byte[] body = chunkJson("r1", "Hi", "stop").replace("chat.completion.chunk", "chat.completion")
-				.replace("\"delta\"", "\"message\"")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseHeaders().set("Content-Type", contentType);
+			exchange.sendResponseHeaders(200, 0);
 			try (var out = exchange.getResponseBody()) {
-				out.write(body);
+				out.write(body.getBytes(StandardCharsets.UTF_8));
 			}
 		});
 		http.start();
 		try {
 			LlmStreamService llm = apacheClient("http://127.0.0.1:" + http.getAddress().getPort() + "/v1").build();
 			for (int i = 0; i < 3; i++) {
-				assertThat(llm.complete(hello()).text()).isEqualTo("Hi");
+				call.accept(llm);
 			}
-			assertThat(clientPorts).hasSize(1);
+			return clientPorts;
 		}
 		finally {
 			http.stop(0);

@@ -251,7 +251,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private void endNormally(String how) {
 		this.ended = true;
-		this.opened.exchange().close();
+		this.opened.exchange().finish();
 		if (this.tracker.end(Outcome.SUCCESS, null)) {
 			logger.trace("Stream ended at {} after {} chunks", how, this.tracker.chunks());
 		}

@@ -2,6 +2,8 @@ package io.echo.llm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.echo.llm.LlmTimeoutException.Kind;
@@ -24,6 +26,12 @@ final class Exchange {
 	private static final Object CANCELLED = new Object();
 
 	private static final Object CLOSED = new Object();
+
+	/** How long {@link #finish()} waits for the rest of a body. */
+	private static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	/** How much of a body {@link #finish()} reads, at most, to reuse its connection. */
+	private static final int DRAIN_BYTES = 16 * 1024;
 
 	private final HeaderWait headerWait = new HeaderWait();
 
@@ -98,6 +106,38 @@ final class Exchange {
 		if (this.end.compareAndSet(null, CANCELLED)) {
 			abort();
 		}
+	}
+
+	/**
+	 * The stream ended normally ({@code [DONE]}, or every choice finished) with its body perhaps not read to its
+	 * end. With an abort handle (Apache), reads what is left, normally just the chunked body's terminator sent with
+	 * the last event, for at most {@link #DRAIN_NANOS} and {@link #DRAIN_BYTES}: a body read to its end puts the
+	 * connection back in the pool, so that the next call skips a new TCP and TLS handshake. Then closes as usual, which
+	 * drops the connection if the rest did not come. Called by the thread that reads the body.
+	 */
+	void finish() {
+		Runnable handle = this.abortHandle;
+		InputStream current = this.body;
+		TimeoutWatchdog.Watch currentWatch = this.watch;
+		if (handle != null && current != null && currentWatch != null && this.end.get() == null) {
+			currentWatch.stop();
+			ScheduledFuture<?> limit = currentWatch.watchdog().schedule(handle, DRAIN_NANOS);
+			try {
+				byte[] rest = new byte[1024];
+				long total = 0;
+				int read;
+				while (total <= DRAIN_BYTES && (read = current.read(rest)) >= 0) {
+					total += read;
+				}
+			}
+			catch (IOException ex) {
+				// Cut by the limit, a cancel or the server: the connection is dropped below, as without a drain.
+			}
+			finally {
+				limit.cancel(false);
+			}
+		}
+		close();
 	}
 
 	/**

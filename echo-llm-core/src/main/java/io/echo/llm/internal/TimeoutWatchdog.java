@@ -41,6 +41,11 @@ final class TimeoutWatchdog {
 		return this.nanoTime.getAsLong();
 	}
 
+	/** Runs the given task on the watchdog thread after the given delay, unless cancelled; it must not block. */
+	ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+		return this.timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+	}
+
 	/**
 	 * Starts watching the given deadlines.
 	 * @param onExpiry called once, on the watchdog thread, with the kind that expired
@@ -112,6 +117,10 @@ final class TimeoutWatchdog {
 			}
 			this.deadlines.eventArrived();
 			this.watchdog.arm(this);
+		}
+
+		TimeoutWatchdog watchdog() {
+			return this.watchdog;
 		}
 
 		/** Stops watching; idempotent. */
