@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.sun.net.httpserver.HttpServer;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.http.ApacheHttpClients;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -40,6 +43,14 @@ class ApacheTransportTests extends RawServerSupport {
 
 	// Apache's own defaults are 5 connections per host and 25 in all.
 	private static final int STREAMS = 30;
+
+	// Not the common pool: with one worker (two cores, Java 25) a blocked reader would hold up the next task.
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	@AfterEach
+	void stopThreads() {
+		this.threads.shutdownNow();
+	}
 
 	@Test
 	void concurrentStreamsToOneHostAreNotHeldBackByAConnectionLimit() throws Exception {
@@ -115,7 +126,7 @@ class ApacheTransportTests extends RawServerSupport {
 	void anApacheClientBuiltWithoutTheHookIsStillCancelledAtOnceInABodyRead() throws Exception {
 		Reading reading = readAfterFirstChunk(new HttpComponentsClientHttpRequestFactory(), Duration.ZERO);
 		// cancel() itself must return at once too: closing Apache's body stream would read the rest of the body.
-		CompletableFuture.runAsync(reading.stream()::cancel).get(5, TimeUnit.SECONDS);
+		CompletableFuture.runAsync(reading.stream()::cancel, this.threads).get(5, TimeUnit.SECONDS);
 		assertThat(reading.hasNext().get(5, TimeUnit.SECONDS)).isFalse();
 		assertThat(this.server.awaitClientClose(5, TimeUnit.SECONDS)).isTrue();
 	}
@@ -135,7 +146,7 @@ class ApacheTransportTests extends RawServerSupport {
 		LlmStreamService other = client(this.server.baseUrl()).idleTimeout(Duration.ofMillis(500)).build();
 		Iterator<ChatCompletionChunk> chunks = other.stream(hello()).iterator();
 		assertThat(chunks.next().id()).isEqualTo("c1");
-		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(chunks::hasNext);
+		CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(chunks::hasNext, this.threads);
 		assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LlmTimeoutException.class);
 	}
 
@@ -154,7 +165,7 @@ class ApacheTransportTests extends RawServerSupport {
 			.stream(hello());
 		Iterator<ChatCompletionChunk> chunks = stream.iterator();
 		assertThat(chunks.next().id()).isEqualTo("c1");
-		return new Reading(stream, CompletableFuture.supplyAsync(chunks::hasNext));
+		return new Reading(stream, CompletableFuture.supplyAsync(chunks::hasNext, this.threads));
 	}
 
 	private record Reading(ChatCompletionStream stream, CompletableFuture<Boolean> hasNext) {
