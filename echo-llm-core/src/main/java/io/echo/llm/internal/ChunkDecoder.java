@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Turns one server-sent event into what the stream does with it: hand out a chunk, end at {@code [DONE]}, fail with
@@ -27,6 +28,9 @@ final class ChunkDecoder {
 	private static final Logger logger = LoggerFactory.getLogger(ChunkDecoder.class);
 
 	private static final int MAX_LOGGED = 500;
+
+	// Resolved once: a mapper's readValue looks up the type and its deserializer on every call.
+	private static final ObjectReader CHUNK_READER = ChatJson.mapper().readerFor(ChatCompletionChunk.class);
 
 	private ChunkDecoder() {
 	}
@@ -46,7 +50,7 @@ final class ChunkDecoder {
 		}
 		ChatCompletionChunk chunk;
 		try {
-			chunk = ChatJson.mapper().readValue(trimmed, ChatCompletionChunk.class);
+			chunk = CHUNK_READER.readValue(trimmed);
 		}
 		catch (JacksonException ex) {
 			skip("data that is not a JSON object", trimmed);
