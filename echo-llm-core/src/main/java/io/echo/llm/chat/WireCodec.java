@@ -149,6 +149,14 @@ final class WireCodec {
 		return shape.construct(args);
 	}
 
+	/** As {@link #put}, for values read from a parser: nodes that nothing else holds. */
+	private static Map<String, JsonNode> putOwned(@Nullable Map<String, JsonNode> extra, String name,
+			JsonNode value) {
+		Map<String, JsonNode> map = (extra != null) ? extra : new OwnedExtra();
+		map.put(name, value);
+		return map;
+	}
+
 	private static Map<String, JsonNode> put(@Nullable Map<String, JsonNode> extra, String name, JsonNode value) {
 		Map<String, JsonNode> map = (extra != null) ? extra : new LinkedHashMap<>();
 		map.put(name, value);
@@ -192,7 +200,7 @@ final class WireCodec {
 			JsonToken token = parser.nextToken();
 			Component component = shape.byName.get(name);
 			if (component == null) {
-				extra = put(extra, name, context.readTree(parser));
+				extra = putOwned(extra, name, context.readTree(parser));
 				continue;
 			}
 			Object typed = component.readFast(parser, token, context);
@@ -200,7 +208,7 @@ final class WireCodec {
 				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : context.readTree(parser);
 				Object converted = value.isNull() ? MISMATCH : component.convert(value);
 				if (converted == MISMATCH || !component.isExact(value)) {
-					extra = put(extra, name, value);
+					extra = putOwned(extra, name, value);
 				}
 				typed = (converted == MISMATCH) ? null : converted;
 			}
@@ -257,6 +265,16 @@ final class WireCodec {
 	}
 
 	/**
+	 * Extra fields the codec read from a parser for one record: the map and its nodes are referenced by nothing
+	 * else, so the record's constructor keeps them rather than copying them. Private, so no caller can pass one.
+	 */
+	private static final class OwnedExtra extends LinkedHashMap<String, JsonNode> {
+
+		private static final long serialVersionUID = 1L;
+
+	}
+
+	/**
 	 * The JSON of a value that a fast read began but could not bind exactly, for the tree path to judge.
 	 *
 	 * @param node the value's JSON
@@ -310,9 +328,14 @@ final class WireCodec {
 	// Copies for the records' compact constructors and accessors: JsonNode containers are mutable, so a record keeps
 	// its own copy and hands out copies.
 
+	@SuppressWarnings("unchecked")
 	static Map<String, JsonNode> copyExtra(@Nullable Map<String, ? extends @Nullable JsonNode> extra) {
 		if (extra == null || extra.isEmpty()) {
 			return Collections.emptyMap();
+		}
+		if (extra instanceof OwnedExtra owned) {
+			// Built by this codec from a parser for the record being constructed: no one else holds it or its nodes.
+			return Collections.unmodifiableMap(owned);
 		}
 		Map<String, JsonNode> copy = new LinkedHashMap<>(extra.size() * 2);
 		extra.forEach((name, value) -> copy.put(Objects.requireNonNull(name, "extra field name"),
