@@ -28,7 +28,7 @@ final class Exchange {
 	private static final Object CLOSED = new Object();
 
 	/** How long {@link #finish()} waits for the rest of a body. */
-	private static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+	private static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	/** How much of a body {@link #finish()} reads, at most, to reuse its connection. */
 	private static final int DRAIN_BYTES = 16 * 1024;
