@@ -1,5 +1,8 @@
 package io.echo.llm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,30 +19,36 @@ import static io.echo.llm.TestStreams.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Even at TRACE the logs carry the model and counts, never the API key or the prompt. */
+/** Even at TRACE, the HTTP client's logs included, the logs carry the model and counts, never the API key or the prompt. */
 @Timeout(20)
 class LlmStreamServiceLoggingTests extends RawServerSupport {
 
 	private static final String PROMPT = "my secret prompt";
 
-	private final Logger logger = (Logger) LoggerFactory.getLogger("io.echo.llm");
+	// The engine's loggers, and Apache HttpClient's: its header and wire logs would print every request byte.
+	private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger("io.echo.llm"),
+			(Logger) LoggerFactory.getLogger("org.apache.hc"));
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-	private Level previousLevel;
+	private final List<Level> previousLevels = new ArrayList<>();
 
 	@BeforeEach
 	void captureLogs() {
-		this.previousLevel = this.logger.getLevel();
-		this.logger.setLevel(Level.TRACE);
 		this.appender.start();
-		this.logger.addAppender(this.appender);
+		for (Logger logger : this.loggers) {
+			this.previousLevels.add(logger.getLevel());
+			logger.setLevel(Level.TRACE);
+			logger.addAppender(this.appender);
+		}
 	}
 
 	@AfterEach
 	void restoreLogs() {
-		this.logger.detachAppender(this.appender);
-		this.logger.setLevel(this.previousLevel);
+		for (int i = 0; i < this.loggers.size(); i++) {
+			this.loggers.get(i).detachAppender(this.appender);
+			this.loggers.get(i).setLevel(this.previousLevels.get(i));
+		}
 	}
 
 	@Test

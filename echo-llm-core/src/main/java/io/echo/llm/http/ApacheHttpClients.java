@@ -83,9 +83,12 @@ public final class ApacheHttpClients {
 	/**
 	 * No limit on connections per host or in all: every open stream holds one, and a limit would make the next
 	 * stream wait unseen (Apache's defaults are 5 per host and 25 in all). The JDK client has no limit either.
+	 * Connections that never log what they send: at DEBUG, Apache's own would log the API key and the prompt.
 	 */
 	public static void configureConnectionManager(PoolingHttpClientConnectionManagerBuilder builder) {
-		builder.setMaxConnPerRoute(Integer.MAX_VALUE).setMaxConnTotal(Integer.MAX_VALUE);
+		builder.setMaxConnPerRoute(Integer.MAX_VALUE)
+			.setMaxConnTotal(Integer.MAX_VALUE)
+			.setConnectionFactory(QuietConnection.FACTORY);
 	}
 
 	/**

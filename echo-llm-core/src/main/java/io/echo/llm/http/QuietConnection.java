@@ -1,0 +1,60 @@
+package io.echo.llm.http;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLSocket;
+
+import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
+import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.impl.io.SocketHolder;
+import org.apache.hc.core5.http.io.HttpConnectionFactory;
+
+/**
+ * Apache's connection without its request logs. At DEBUG Apache logs every request header under
+ * {@code org.apache.hc.client5.http.headers} and every byte sent under {@code org.apache.hc.client5.http.wire}: the
+ * {@code Authorization} header with the API key, and the prompt. This connection writes neither; the rest of Apache's
+ * logging (connections, routes, response headers) stays.
+ */
+final class QuietConnection extends DefaultManagedHttpClientConnection {
+
+	/** Creates these connections, as Apache's default factory creates its own. */
+	static final HttpConnectionFactory<ManagedHttpClientConnection> FACTORY = new Factory();
+
+	private QuietConnection(String id) {
+		super(id);
+	}
+
+	@Override
+	public void bind(Socket socket) throws IOException {
+		bind(new SocketHolder(socket));
+	}
+
+	@Override
+	public void bind(SSLSocket sslSocket, Socket socket) throws IOException {
+		bind(new SocketHolder(sslSocket, socket));
+	}
+
+	@Override
+	protected void onRequestSubmitted(ClassicHttpRequest request) {
+		// Not logged: the headers carry the API key.
+	}
+
+	private static final class Factory implements HttpConnectionFactory<ManagedHttpClientConnection> {
+
+		private static final AtomicLong COUNTER = new AtomicLong();
+
+		@Override
+		public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
+			QuietConnection connection = new QuietConnection("echo-llm-" + COUNTER.getAndIncrement());
+			if (socket != null) {
+				connection.bind(socket);
+			}
+			return connection;
+		}
+
+	}
+
+}
