@@ -140,13 +140,7 @@ final class WireCodec {
 			}
 			args[component.position] = (converted == MISMATCH) ? null : converted;
 		}
-		for (Component component : shape.components) {
-			if (args[component.position] == null) {
-				args[component.position] = component.absent();
-			}
-		}
-		args[args.length - 1] = (extra != null) ? extra : Map.of();
-		return shape.construct(args);
+		return shape.construct(args, extra);
 	}
 
 	/** As {@link #put}, for values read from a parser: nodes that nothing else holds. */
@@ -214,13 +208,7 @@ final class WireCodec {
 			}
 			args[component.position] = typed;
 		}
-		for (Component component : shape.components) {
-			if (args[component.position] == null) {
-				args[component.position] = component.absent();
-			}
-		}
-		args[args.length - 1] = (extra != null) ? extra : Map.of();
-		return shape.construct(args);
+		return shape.construct(args, extra);
 	}
 
 	/**
@@ -436,7 +424,14 @@ final class WireCodec {
 			}
 		}
 
-		Object construct(Object[] args) {
+		/** Builds the record from the components read (absent ones take their absent value) and the extra fields. */
+		Object construct(Object[] args, @Nullable Map<String, JsonNode> extra) {
+			for (Component component : this.components) {
+				if (args[component.position] == null) {
+					args[component.position] = component.absent();
+				}
+			}
+			args[args.length - 1] = (extra != null) ? extra : Map.of();
 			try {
 				return (Object) this.constructor.invokeExact(args);
 			}

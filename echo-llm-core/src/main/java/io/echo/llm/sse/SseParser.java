@@ -317,13 +317,13 @@ public final class SseParser {
 	}
 
 	private void appendData(String value) {
-		if (this.dataLines == 1) {
-			this.data.append(this.firstDataLine);
-		}
 		if (this.dataLines == 0) {
 			this.firstDataLine = value;
 		}
 		else {
+			if (this.dataLines == 1) {
+				this.data.append(this.firstDataLine);
+			}
 			this.data.append('\n').append(value);
 		}
 		this.dataLines++;
