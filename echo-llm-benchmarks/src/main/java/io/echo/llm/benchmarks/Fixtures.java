@@ -15,11 +15,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The recorded provider streams in {@code shared/fixtures/transcripts}, cut into events and repeated to the sizes the
- * benchmarks need. The directory is the system property {@code echo.fixtures.dir}, else {@code ../shared/fixtures}
- * (run from the repository root), else {@code ../../shared/fixtures} (run from the module).
+ * The recorded provider streams in {@code echo-llm-core/src/test/resources/fixtures/transcripts}, cut into events and
+ * repeated to the sizes the benchmarks need. The directory is the system property {@code echo.fixtures.dir}, else
+ * that path from the repository root, else from a module directory.
  */
 public final class Fixtures {
+
+	/** The fixtures directory, relative to the repository root. */
+	private static final String IN_REPOSITORY = "echo-llm-core/src/test/resources/fixtures";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -50,14 +53,14 @@ public final class Fixtures {
 	static Path locate() {
 		String property = System.getProperty("echo.fixtures.dir");
 		List<Path> candidates = (property != null) ? List.of(Paths.get(property))
-				: List.of(Paths.get("../shared/fixtures"), Paths.get("../../shared/fixtures"));
+				: List.of(Paths.get(IN_REPOSITORY), Paths.get("..").resolve(IN_REPOSITORY));
 		for (Path candidate : candidates) {
 			if (Files.isDirectory(candidate.resolve("transcripts"))) {
 				return candidate.toAbsolutePath().normalize();
 			}
 		}
 		throw new IllegalStateException("Fixtures not found at " + candidates
-				+ ": run from the repository root or pass -Decho.fixtures.dir=/path/to/shared/fixtures");
+				+ ": run from the repository root or pass -Decho.fixtures.dir=/path/to/fixtures");
 	}
 
 	public List<Transcript> transcripts() {

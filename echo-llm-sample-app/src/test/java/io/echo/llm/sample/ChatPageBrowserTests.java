@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -33,7 +34,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The chat page in a real browser (Debian's headless Chromium, driven by Selenium) against the demo provider:
@@ -41,13 +41,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>
  * With {@code CI=true} it always runs and fails when Chromium is missing; elsewhere it is skipped then, and says so.
  */
+@ExtendWith(ChromiumInstalled.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "echo.demo.token-delay=25ms", "echo.llm.retry.max-attempts=1" })
 class ChatPageBrowserTests {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+	private static final Path CHROMIUM = ChromiumInstalled.CHROMIUM;
 
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+	private static final Path CHROMEDRIVER = ChromiumInstalled.CHROMEDRIVER;
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -61,13 +62,9 @@ class ChatPageBrowserTests {
 
 	@BeforeAll
 	static void startBrowser() {
-		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		String missing = "Chromium or ChromeDriver missing (" + CHROMIUM + ", " + CHROMEDRIVER + ")";
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			assertTrue(installed, missing + ": CI=true requires the browser test; .ci/run installs them");
-		}
-		assumeTrue(installed, missing + ": skipping the browser test. Install with "
-				+ "`apt-get install -y chromium chromium-driver` to run it.");
+		// Only CI=true gets here without them (see ChromiumInstalled): fail with the reason, never skip there.
+		assertTrue(ChromiumInstalled.installed(),
+				ChromiumInstalled.missing() + ": CI=true requires the browser tests; .ci/run installs them");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		// The networking flags keep Chromium from calling hosts a closed network refuses.

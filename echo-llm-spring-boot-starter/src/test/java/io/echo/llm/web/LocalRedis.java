@@ -13,7 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -23,8 +24,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * A real Redis server on loopback for tests: the one on 127.0.0.1:6379 when it answers (CI starts it there), otherwise
- * Debian's {@code redis-server} started on a free port for this test run and stopped after it. Without either, tests
- * that take a {@code LocalRedis} parameter through {@link Extension} are skipped, unless {@code CI=true}, where they fail.
+ * Debian's {@code redis-server} started on a free port for this test run and stopped after it. Without either, the
+ * tests of a class or method annotated {@code @ExtendWith(LocalRedis.Extension.class)} are reported as skipped with
+ * the reason (an {@link ExecutionCondition}, evaluated before anything starts), unless {@code CI=true}, where they run
+ * and fail: {@code .ci/run} installs and starts Redis, so a skip there would hide a broken install step.
  */
 public final class LocalRedis {
 
@@ -55,8 +58,22 @@ public final class LocalRedis {
 		return factory;
 	}
 
-	/** Resolves {@code LocalRedis} parameters: {@code @ExtendWith(LocalRedis.Extension.class)}. */
-	public static final class Extension implements ParameterResolver {
+	/**
+	 * Skips the tests when no Redis can be had, and resolves {@code LocalRedis} parameters:
+	 * {@code @ExtendWith(LocalRedis.Extension.class)}.
+	 */
+	public static final class Extension implements ExecutionCondition, ParameterResolver {
+
+		@Override
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			if (Server.available()) {
+				return ConditionEvaluationResult.enabled("Redis on 127.0.0.1:6379 or " + SERVER);
+			}
+			if ("true".equals(System.getenv("CI"))) {
+				return ConditionEvaluationResult.enabled("CI=true: the Redis tests must run (.ci/run starts Redis)");
+			}
+			return ConditionEvaluationResult.disabled(Server.MISSING + ": skipping the Redis tests");
+		}
 
 		@Override
 		public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -85,16 +102,19 @@ public final class LocalRedis {
 			this.process = process;
 		}
 
+		static final String MISSING = "No Redis on 127.0.0.1:6379 and no " + SERVER + " (apt-get install redis-server)";
+
+		/** Whether a Redis answers on the default port or one can be started. */
+		static boolean available() {
+			return new File(SERVER).canExecute() || answersPing(6379);
+		}
+
 		static Server start() {
 			if (answersPing(6379)) {
 				return new Server(new LocalRedis(6379), null);
 			}
 			if (!new File(SERVER).canExecute()) {
-				String reason = "No Redis on 127.0.0.1:6379 and no " + SERVER + " (apt-get install redis-server)";
-				if ("true".equals(System.getenv("CI"))) {
-					throw new IllegalStateException(reason + "; CI=true, so Redis tests must run");
-				}
-				Assumptions.abort(reason + ": skipping the Redis tests");
+				throw new IllegalStateException(MISSING + "; CI=true, so the Redis tests must run");
 			}
 			int port = freePort();
 			try {
