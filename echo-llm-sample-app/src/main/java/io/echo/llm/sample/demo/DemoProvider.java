@@ -31,6 +31,10 @@ import org.springframework.web.context.request.async.DeferredResult;
  * The echo-llm client reaches it over HTTP on loopback like any provider, so everything between the page and the
  * provider is the real thing. Streams are paced by a small scheduler ({@link DemoStream}), never by a sleeping
  * request thread. Streams that end because the client went away are recorded in {@link DemoCancellations}.
+ * <p>
+ * It behaves as a model does in a client's agent loop: it calls a tool the request offers (or, when the request offers
+ * none, as the chat page's do not, its own demo tools), answers in text with {@code finish_reason} {@code "stop"} once
+ * the tool results come back, and answers {@code n} (1 to {@value DemoRequest#MAX_CHOICES}) choices side by side.
  */
 @RestController
 @RequestMapping(DemoProvider.PATH)
