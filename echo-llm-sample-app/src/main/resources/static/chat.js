@@ -8,9 +8,10 @@
  * HTML standard.
  *
  * Replies are resumable (echo.llm.relay.resumable=true): the first event, "stream", names the reply's stream and
- * every event has the SSE id "<streamId>:<sequence>". The page keeps the conversation, the active stream and the
- * last id it showed in sessionStorage, so that after a reload, or when the connection drops mid-reply, it asks
- * GET /api/chat/streams/{id} with the standard Last-Event-ID header for what came after, and the reply continues
+ * every event has the SSE id "<streamId>:<sequence>". The page keeps the conversation in sessionStorage, each reply
+ * with all its parts (text, reasoning, tool calls, errors, stats) and the active reply with its stream and the last
+ * id it showed, so that after a reload every reply looks as it did, and the active one, or one whose connection
+ * dropped, asks GET /api/chat/streams/{id} with the standard Last-Event-ID header for what came after: it continues
  * with no token missing and none twice. Stop sends DELETE /api/chat/streams/{id}, which cancels the provider call
  * whichever server instance runs it.
  */
@@ -26,6 +27,9 @@
   /** Messages sent with each request: the whole conversation so far. */
   let history = [];
 
+  /** What the page shows, in order: {role: 'user', content} for a question, a Reply for an answer. */
+  let turns = [];
+
   /** The reply being streamed, or null. */
   let active = null;
 
@@ -34,15 +38,15 @@
   /** Tries to continue a reply whose connection dropped, before giving up. */
   const RESUME_ATTEMPTS = 5;
 
-  /** Remembers the conversation and where the active reply stands, for a reload. */
+  /**
+   * Remembers the conversation for a reload: the messages for the next request, and each turn as it is shown,
+   * the active reply with where its stream stands.
+   */
   function save() {
-    const reply = active && !active.finished && active.streamId ? active : null;
     try {
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify({
         history,
-        active: reply && {
-          streamId: reply.streamId, lastEventId: reply.lastEventId, text: reply.text, reasoning: reply.reasoningText,
-        },
+        turns: turns.map((turn) => (turn instanceof Reply ? { role: 'assistant', reply: turn.snapshot() } : turn)),
       }));
     } catch {
       // Storage full or disabled: the page still works, it only cannot resume after a reload.
@@ -169,6 +173,7 @@
 
   /** Asks for the events after the last one the reply shows, then follows the reply live. */
   function resumeChat(reply) {
+    reply.resuming();
     return follow(reply, `api/chat/streams/${encodeURIComponent(reply.streamId)}`, {
       headers: { 'Last-Event-ID': reply.lastEventId },
     });
@@ -207,6 +212,12 @@
     return node;
   }
 
+  /**
+   * A resumed stream first replays, in one burst, what the page missed: pieces whose real pace the page never saw.
+   * Those arriving this soon after the first resumed piece are shown but not timed.
+   */
+  const REPLAY_MS = 100;
+
   class Reply {
     constructor() {
       this.controller = new AbortController();
@@ -220,16 +231,75 @@
       this.stats.textContent = 'Waiting for the first token…';
       this.text = '';
       this.reasoningText = '';
+      this.errors = [];
       this.streamId = null;
       this.resumes = 0;
       this.lastEventId = '';
-      this.sentAt = performance.now();
-      this.firstAt = null;
-      this.lastAt = null;
-      this.pieces = 0;
       this.usage = null;
       this.finished = false;
       this.discarded = false;
+      // Timing: only what this page saw arrive. firstMs is the wait for the first piece after sending; the rate
+      // is timedPieces over timedMs, counted between pieces that arrived live, one after the other.
+      this.sentAt = performance.now();
+      this.firstMs = null;
+      this.pieces = 0;
+      this.timedPieces = 0;
+      this.timedMs = 0;
+      this.lastAt = null;
+      this.replayUntil = null;
+      this.replaying = false;
+    }
+
+    /** Everything the reply shows and where its stream stands, for sessionStorage. */
+    snapshot() {
+      return {
+        state: this.node.dataset.state,
+        finishReason: this.node.dataset.finishReason,
+        text: this.text,
+        reasoning: this.reasoningText,
+        reasoningOpen: this.reasoningBlock ? this.reasoningBlock.open : null,
+        reasoningTouched: Boolean(this.reasoningBlock && this.reasoningBlock.dataset.touched),
+        tools: [...this.tools].map(([index, tool]) => ({ index, id: tool.node.dataset.id, name: tool.name.textContent,
+          args: tool.text })),
+        errors: this.errors,
+        stats: this.stats.textContent,
+        streamId: this.finished ? null : this.streamId,
+        lastEventId: this.lastEventId,
+        usage: this.usage,
+        timing: { firstMs: this.firstMs, pieces: this.pieces, timedPieces: this.timedPieces, timedMs: this.timedMs },
+      };
+    }
+
+    /** A reply as a snapshot left it, built with the same parts as when it streamed, so it looks the same. */
+    static restore(saved) {
+      const reply = new Reply();
+      if (saved.reasoning) {
+        reply.showReasoning(saved.reasoning);
+        reply.reasoningBlock.open = Boolean(saved.reasoningOpen);
+        if (saved.reasoningTouched) {
+          reply.reasoningBlock.dataset.touched = 'yes';
+        }
+      }
+      (saved.tools || []).forEach((tool) => reply.showToolCall({ ...tool, arguments: tool.args }));
+      reply.showText(saved.text || '');
+      (saved.errors || []).forEach((message) => reply.showError(message));
+      reply.node.dataset.state = saved.state || 'done';
+      if (saved.finishReason) {
+        reply.node.dataset.finishReason = saved.finishReason;
+      }
+      reply.stats.textContent = saved.stats || '';
+      reply.streamId = saved.streamId || null;
+      reply.lastEventId = saved.lastEventId || '';
+      reply.usage = saved.usage || null;
+      // What was timed before the reload still counts; the wait for the first piece cannot be measured any more.
+      const timing = saved.timing || {};
+      reply.sentAt = null;
+      reply.firstMs = timing.firstMs ?? null;
+      reply.pieces = timing.pieces || 0;
+      reply.timedPieces = timing.timedPieces || 0;
+      reply.timedMs = timing.timedMs || 0;
+      reply.finished = reply.node.dataset.state !== 'streaming';
+      return reply;
     }
 
     /** One event of the stream; follow() has already recorded its id. */
@@ -270,28 +340,51 @@
       setTimeout(() => { if (!this.finished) this.controller.abort(); }, 3000);
     }
 
+    /** The stream is about to be asked again for what came after the last event: a new timing window. */
+    resuming() {
+      this.lastAt = null;
+      this.replayUntil = null;
+      this.replaying = true;
+    }
+
     arrived() {
       const now = performance.now();
-      this.firstAt ??= now;
-      this.lastAt = now;
       this.pieces += 1;
+      if (this.firstMs === null && this.sentAt !== null) {
+        this.firstMs = now - this.sentAt;
+      }
+      this.replayUntil ??= this.replaying ? now + REPLAY_MS : now;
+      if (this.lastAt !== null && now > this.replayUntil) {
+        this.timedPieces += 1;
+        this.timedMs += now - this.lastAt;
+      }
+      this.lastAt = now;
       if (this.pieces % 4 === 1) {
-        this.stats.textContent = `first token ${seconds(this.firstAt - this.sentAt)} · streaming…`;
+        this.stats.textContent = [this.firstToken(), 'streaming…'].filter(Boolean).join(' · ');
       }
     }
 
     token(text) {
       this.arrived();
-      this.text += text;
-      this.content.textContent = this.text;
       if (this.reasoningBlock && this.reasoningBlock.open && !this.reasoningBlock.dataset.touched) {
         this.reasoningBlock.open = false;
       }
+      this.showText(this.text + text);
       keepInView();
+    }
+
+    showText(text) {
+      this.text = text;
+      this.content.textContent = text;
     }
 
     reasoning(text) {
       this.arrived();
+      this.showReasoning(text);
+      keepInView();
+    }
+
+    showReasoning(text) {
       if (!this.reasoningBlock) {
         this.reasoningBlock = element('details', 'reasoning');
         this.reasoningBlock.open = true;
@@ -303,11 +396,16 @@
       }
       this.reasoningText += text;
       this.reasoningNode.textContent = this.reasoningText;
+    }
+
+    toolCall(delta) {
+      this.arrived();
+      this.showToolCall(delta);
       keepInView();
     }
 
-    toolCall({ index = 0, id, name, arguments: args }) {
-      this.arrived();
+    /** A piece of a tool call: the first one of an index names the function, the others add to its arguments. */
+    showToolCall({ index = 0, id, name, arguments: args }) {
       let tool = this.tools.get(index);
       if (!tool) {
         const node = element('div', 'tool');
@@ -325,18 +423,22 @@
       }
       tool.text += args || '';
       tool.args.textContent = tool.text;
-      keepInView();
     }
 
     error({ status, code, message }) {
-      const box = element('div', 'error', this.node);
       const hint = HINTS[code] || HINTS[status];
       const text = message || 'The request failed';
       const httpStatus = status && !text.includes(`HTTP ${status}`) ? `HTTP ${status}` : null;
       const detail = [httpStatus, code].filter(Boolean).join(', ');
-      box.textContent = `${text}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`;
-      this.stats.before(box);
+      keepInView(() => this.showError(`${text}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`));
       this.finish('error');
+    }
+
+    showError(message) {
+      this.errors.push(message);
+      const box = element('div', 'error');
+      box.textContent = message;
+      this.stats.before(box);
     }
 
     failed(failure, message) {
@@ -363,7 +465,8 @@
       if (finishReason) {
         this.node.dataset.finishReason = finishReason;
       }
-      this.stats.textContent = this.summary(state);
+      // The summary may take a line more than the streaming figures did.
+      keepInView(() => { this.stats.textContent = this.summary(state); });
       if (this.text && !this.discarded) {
         history.push({ role: 'assistant', content: this.text });
       }
@@ -374,15 +477,19 @@
       save();
     }
 
+    firstToken() {
+      return this.firstMs === null ? null : `first token ${seconds(this.firstMs)}`;
+    }
+
     summary(state) {
-      const parts = [];
-      if (this.firstAt !== null) {
-        parts.push(`first token ${seconds(this.firstAt - this.sentAt)}`);
-        const tokens = (this.usage && this.usage.completion_tokens) || this.pieces;
-        const elapsed = (this.lastAt - this.firstAt) / 1000;
-        if (elapsed > 0 && tokens > 1) {
-          parts.push(`${(tokens / elapsed).toFixed(1)} tokens/s`);
-        }
+      const parts = [this.firstToken()];
+      // Usage counts tokens, pieces are chunks: a provider may send several tokens in one.
+      const tokens = (this.usage && this.usage.completion_tokens) || this.pieces;
+      if (this.timedPieces > 0 && this.timedMs > 0) {
+        const rate = (this.timedPieces / (this.timedMs / 1000)) * (this.pieces > 0 ? tokens / this.pieces : 1);
+        parts.push(`${rate.toFixed(1)} tokens/s`);
+      }
+      if (this.pieces > 0) {
         parts.push(`${tokens} token${tokens === 1 ? '' : 's'}`);
       } else if (state === 'done') {
         parts.push('no tokens');
@@ -390,7 +497,7 @@
       if (state === 'stopped') {
         parts.push('stopped');
       }
-      return parts.join(' · ');
+      return parts.filter(Boolean).join(' · ');
     }
   }
 
@@ -400,9 +507,13 @@
 
   // ---- The page ----------------------------------------------------------------------------------------------
 
-  /** Keeps the newest text in view unless the reader scrolled up. */
-  function keepInView() {
+  /**
+   * Keeps the newest text in view unless the reader scrolled up. A change that can add more than a line (an error
+   * box) is passed in, so that where the reader was is judged before it.
+   */
+  function keepInView(change) {
     const distance = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight;
+    change?.();
     if (distance < 120) {
       conversation.scrollTop = conversation.scrollHeight;
     }
@@ -427,12 +538,14 @@
     const question = element('div', 'message user', conversation);
     question.textContent = text;
     history.push({ role: 'user', content: text });
+    turns.push({ role: 'user', content: text });
     const request = { messages: history.slice() };
     if (modelInput.value.trim()) {
       request.model = modelInput.value.trim();
     }
     const reply = new Reply();
     conversation.append(reply.node);
+    turns.push(reply);
     conversation.scrollTop = conversation.scrollHeight;
     active = reply;
     busy();
@@ -470,12 +583,13 @@
       active.controller.abort();
     }
     history = [];
+    turns = [];
     conversation.replaceChildren();
     save();
     prompt.focus();
   });
 
-  /** After a reload: shows the conversation again and continues the reply that was streaming. */
+  /** After a reload: shows every turn again as it was, and continues the reply that was streaming. */
   function restore() {
     let saved;
     try {
@@ -483,34 +597,28 @@
     } catch {
       saved = null;
     }
-    if (!saved || !Array.isArray(saved.history) || saved.history.length === 0) {
+    if (!saved || !Array.isArray(saved.history) || !Array.isArray(saved.turns) || saved.turns.length === 0) {
       return;
     }
     $('intro')?.remove();
     history = saved.history;
-    for (const message of history) {
-      const node = element('div', message.role === 'user' ? 'message user' : 'message assistant', conversation);
-      if (message.role === 'user') {
-        node.textContent = message.content;
-      } else {
-        node.dataset.state = 'done';
-        element('div', 'content', node).textContent = message.content;
+    for (const turn of saved.turns) {
+      if (turn.role === 'user') {
+        element('div', 'message user', conversation).textContent = turn.content;
+        turns.push(turn);
+        continue;
       }
-    }
-    if (saved.active && saved.active.streamId) {
-      const reply = new Reply();
-      reply.streamId = saved.active.streamId;
-      reply.lastEventId = saved.active.lastEventId;
-      if (saved.active.reasoning) {
-        reply.reasoning(saved.active.reasoning);
-      }
-      if (saved.active.text) {
-        reply.token(saved.active.text);
-      }
+      const reply = Reply.restore(turn.reply);
       conversation.append(reply.node);
-      active = reply;
-      busy();
-      resumeChat(reply);
+      turns.push(reply);
+      if (!reply.finished && reply.streamId) {
+        active = reply;
+        busy();
+        resumeChat(reply);
+      } else if (!reply.finished) {
+        // Reloaded before the server named the reply's stream: there is nothing to resume.
+        reply.error({ message: 'The page was reloaded before the reply started; send the question again' });
+      }
     }
     conversation.scrollTop = conversation.scrollHeight;
   }

@@ -31,6 +31,10 @@ import org.springframework.web.context.request.async.DeferredResult;
  * The echo-llm client reaches it over HTTP on loopback like any provider, so everything between the page and the
  * provider is the real thing. Streams are paced by a small scheduler ({@link DemoStream}), never by a sleeping
  * request thread. Streams that end because the client went away are recorded in {@link DemoCancellations}.
+ * <p>
+ * It behaves as a model does in a client's agent loop: it calls a tool the request offers (or, when the request offers
+ * none, as the chat page's do not, its own demo tools), answers in text with {@code finish_reason} {@code "stop"} once
+ * the tool results come back, and answers {@code n} (1 to {@value DemoRequest#MAX_CHOICES}) choices side by side.
  */
 @RestController
 @RequestMapping(DemoProvider.PATH)
@@ -69,14 +73,15 @@ public class DemoProvider implements DisposableBean {
 		try {
 			request = DemoRequest.parse(json.readTree(body));
 		}
+		catch (DemoRequest.InvalidException ex) {
+			return error(HttpStatus.BAD_REQUEST, ex.getMessage(), "invalid_request_error", ex.param(),
+					"invalid_value");
+		}
 		catch (JacksonException ex) {
-			request = null;
+			return error(HttpStatus.BAD_REQUEST, "The body is not valid JSON.", "invalid_request_error", null,
+					"invalid_json");
 		}
-		if (request == null) {
-			return error(HttpStatus.BAD_REQUEST, "'messages' must be a non-empty array of {role, content} objects.",
-					"invalid_request_error", "invalid_messages");
-		}
-		DemoScript script = DemoScript.forPrompt(request.prompt());
+		DemoScript script = DemoScript.forRequest(request);
 		if (script.failure() == DemoScript.Failure.RATE_LIMIT) {
 			// Every attempt gets it, so the client's retries give up and the user sees the error.
 			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
@@ -103,7 +108,7 @@ public class DemoProvider implements DisposableBean {
 					+ this.properties.maxStreams() + " streams at once.", "server_error", "overloaded");
 		}
 		Duration stall = (script.failure() == DemoScript.Failure.STALL) ? this.properties.stallTimeout() : null;
-		return new DemoStream(chunks.stream(script, request.promptTokens()), stall, this.scheduler,
+		return new DemoStream(chunks.stream(script, request.promptTokens(), request.choices()), stall, this.scheduler,
 				this.properties.tokenDelay(), () -> this.cancellations.record(request.prompt()),
 				this.active::decrementAndGet)
 			.start();
@@ -116,7 +121,7 @@ public class DemoProvider implements DisposableBean {
 			case STALL -> stall();
 			default -> ResponseEntity.ok()
 				.contentType(MediaType.APPLICATION_JSON)
-				.body(chunks.completion(script, request.promptTokens()));
+				.body(chunks.completion(script, request.promptTokens(), request.choices()));
 		};
 	}
 
@@ -131,9 +136,14 @@ public class DemoProvider implements DisposableBean {
 
 	private static ResponseEntity<JsonNode> error(HttpStatus status, String message, String type,
 			@Nullable String code) {
+		return error(status, message, type, null, code);
+	}
+
+	private static ResponseEntity<JsonNode> error(HttpStatus status, String message, String type,
+			@Nullable String param, @Nullable String code) {
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(DemoChunks.error(json, message, type, code));
+			.body(DemoChunks.error(json, message, type, param, code));
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.echo.llm.sample.demo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,27 +74,41 @@ record DemoScript(List<String> reasoning, List<String> content, @Nullable ToolCa
 
 	}
 
-	/** Scripts the answer to the last user message {@code prompt}. */
+	/** Scripts the answer to the last user message {@code prompt}, as to a request that offers no tools. */
 	static DemoScript forPrompt(String prompt) {
+		return forRequest(prompt, List.of(), (name) -> true);
+	}
+
+	/** Scripts the answer to a request: a text answer after tool results, else what {@link #forPrompt} says. */
+	static DemoScript forRequest(DemoRequest request) {
+		return forRequest(request.prompt(), request.toolResults(), request::mayCall);
+	}
+
+	private static DemoScript forRequest(String prompt, List<DemoRequest.ToolResult> toolResults,
+			Predicate<String> mayCall) {
 		String lower = prompt.toLowerCase(Locale.ROOT);
 		String quote = quote(prompt);
 		if (lower.contains(RATE_LIMIT_PHRASE)) {
 			return new DemoScript(List.of(), List.of(), null, Failure.RATE_LIMIT);
 		}
-		ToolCall toolCall = toolCallFor(prompt);
-		if (toolCall != null) {
+		// After a tool result a model answers with it instead of calling the tool again: that ends an agent loop.
+		ToolCall toolCall = toolResults.isEmpty() ? toolCallFor(prompt) : null;
+		if (toolCall != null && mayCall.test(toolCall.name())) {
 			return new DemoScript(tokens(toolReasoning(quote, toolCall)), List.of(), toolCall, Failure.NONE);
 		}
-		List<String> reasoning = tokens(reasoning(quote));
-		List<String> content = tokens(answer(quote));
+		List<String> reasoning = tokens(toolResults.isEmpty() ? reasoning(quote) : resultReasoning(quote, toolResults));
+		List<String> content = tokens(toolResults.isEmpty() ? answer(quote) : resultAnswer(toolResults));
 		if (lower.contains(ERROR_PHRASE)) {
-			return new DemoScript(reasoning, content.subList(0, TOKENS_BEFORE_FAILURE), null,
-					Failure.MID_STREAM_ERROR);
+			return new DemoScript(reasoning, failing(content), null, Failure.MID_STREAM_ERROR);
 		}
 		if (lower.contains(STALL_PHRASE)) {
-			return new DemoScript(reasoning, content.subList(0, TOKENS_BEFORE_FAILURE), null, Failure.STALL);
+			return new DemoScript(reasoning, failing(content), null, Failure.STALL);
 		}
 		return new DemoScript(reasoning, content, null, Failure.NONE);
+	}
+
+	private static List<String> failing(List<String> content) {
+		return content.subList(0, Math.min(TOKENS_BEFORE_FAILURE, content.size()));
 	}
 
 	/** Tokens the answer is billed for: every reasoning and content delta and every argument piece. */
@@ -152,6 +167,27 @@ record DemoScript(List<String> reasoning, List<String> content, @Nullable ToolCa
 	private static String toolReasoning(String quote, ToolCall toolCall) {
 		return "The user wrote \"" + quote + "\". That needs live data I do not have, so I should call the "
 				+ toolCall.name() + " tool and let the application answer with its result.";
+	}
+
+	private static String resultReasoning(String quote, List<DemoRequest.ToolResult> results) {
+		return "The user wrote \"" + quote + "\" and the application ran " + names(results) + " for me. I can "
+				+ "answer from " + ((results.size() == 1) ? "its result" : "their results") + " now, without "
+				+ "calling a tool again.";
+	}
+
+	private static String resultAnswer(List<DemoRequest.ToolResult> results) {
+		StringBuilder answer = new StringBuilder();
+		for (DemoRequest.ToolResult result : results) {
+			answer.append("The ").append(result.name()).append(" tool answered: ")
+				.append(result.content().isBlank() ? "nothing" : quote(result.content()))
+				.append(". ");
+		}
+		return answer.append("That is what I know: I am the demo provider, so I pass the result on as it came. A "
+				+ "real model would put it in its own words.").toString();
+	}
+
+	private static String names(List<DemoRequest.ToolResult> results) {
+		return String.join(" and ", results.stream().map(DemoRequest.ToolResult::name).distinct().toList());
 	}
 
 	private static String answer(String quote) {
