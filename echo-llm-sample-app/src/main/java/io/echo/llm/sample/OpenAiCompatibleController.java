@@ -1,43 +1,71 @@
 package io.echo.llm.sample;
 
-import io.echo.llm.ChatCompletionStream;
+import java.io.IOException;
+import java.util.Set;
+
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatCompletionResponse;
 import io.echo.llm.chat.ChatJson;
+import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
 import io.echo.llm.web.RelayFormat;
+import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * An OpenAI-compatible {@code POST /v1/chat/completions} in front of the configured provider, so that any OpenAI
  * SDK can use this application as its base URL: {@code "stream": true} gives OpenAI SSE chunks ending in
- * {@code data: [DONE]}, anything else one JSON response. Failures before the response starts come back as
- * {@link OpenAiErrors}.
+ * {@code data: [DONE]}, anything else one JSON response.
+ * <p>
+ * Every error under {@code /v1} is OpenAI's {@code {"error": {"message", "type", "param", "code"}}} (see
+ * {@link OpenAiErrors}): this controller takes any method, content type and path under {@code /v1} and refuses what
+ * it does not serve itself, so that none of Spring's own error pages (415, 405, 404, 400) reaches an OpenAI client.
  */
 @RestController
 class OpenAiCompatibleController {
+
+	static final String COMPLETIONS = "/v1/chat/completions";
 
 	private final LlmStreamService service;
 
 	private final LlmSseRelay relay;
 
-	OpenAiCompatibleController(LlmStreamService service, LlmSseRelay relay) {
+	private final LlmRequestReader reader;
+
+	OpenAiCompatibleController(LlmStreamService service, LlmSseRelay relay, LlmRequestReader reader) {
 		this.service = service;
 		this.relay = relay;
+		this.reader = reader;
 	}
 
-	@PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Object chatCompletions(@RequestBody byte[] body) {
-		ChatCompletionRequest request = ChatRequests.openAi(body);
+	@RequestMapping(COMPLETIONS)
+	Object chatCompletions(HttpServletRequest http) throws IOException {
+		if (!HttpMethod.POST.matches(http.getMethod())) {
+			HttpHeaders allow = new HttpHeaders();
+			allow.setAllow(Set.of(HttpMethod.POST));
+			return OpenAiErrors.error(HttpStatus.METHOD_NOT_ALLOWED.value(), "Method " + http.getMethod()
+					+ " is not allowed on " + COMPLETIONS + "; use POST", "invalid_request_error",
+					"method_not_allowed", allow);
+		}
+		if (!isJson(http.getContentType())) {
+			return OpenAiErrors.error(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(),
+					"The body must be JSON with 'Content-Type: application/json'", "invalid_request_error",
+					"unsupported_media_type", new HttpHeaders());
+		}
+		ChatCompletionRequest request = ChatRequests.openAi(this.reader.read(http));
 		if (Boolean.TRUE.equals(request.stream())) {
-			return stream(request);
+			// The provider's status comes back as this response's status when it answers within a moment; the
+			// tokens are relayed from the relay's executor, never on this thread.
+			return this.relay.relayAfterStatus(this.service, request, RelayFormat.OPENAI);
 		}
 		ChatCompletionResponse response = this.service.complete(request);
 		return ResponseEntity.ok()
@@ -45,16 +73,25 @@ class OpenAiCompatibleController {
 			.body(ChatJson.mapper().writeValueAsString(response));
 	}
 
-	// The upstream is opened before the response starts, so that its HTTP errors keep their status here (an SSE
-	// response is committed with 200 as soon as the relay returns). This waits on the request thread for the
-	// upstream's status only, under the client's connect and first-chunk timeouts; the tokens are relayed from the
-	// relay's executor.
-	private SseEmitter stream(ChatCompletionRequest request) {
-		ChatCompletionStream stream = this.service.stream(request);
-		SseEmitter emitter = this.relay.relay(new OpenedStream(stream), request, RelayFormat.OPENAI);
-		// Closes the upstream even when the relay could not start its task.
-		emitter.onCompletion(stream::close);
-		return emitter;
+	// What OpenAI's API answers for a path it does not know.
+	@RequestMapping({ "/v1", "/v1/**" })
+	ResponseEntity<String> unknown(HttpServletRequest http) {
+		return OpenAiErrors.error(HttpStatus.NOT_FOUND.value(),
+				"Invalid URL (" + http.getMethod() + " " + http.getRequestURI() + ")", "invalid_request_error",
+				"unknown_url", new HttpHeaders());
+	}
+
+	private static boolean isJson(String contentType) {
+		if (!StringUtils.hasText(contentType)) {
+			return false;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return MediaType.APPLICATION_JSON.isCompatibleWith(type) || "json".equals(type.getSubtypeSuffix());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 }

@@ -357,6 +357,12 @@ public class EchoLlmProperties {
 		 */
 		private DataSize maxStreamBytes = DataSize.ofMegabytes(1);
 
+		/**
+		 * Largest request body the relays' endpoints read (LlmRequestReader); a larger one gets 413. Room for a
+		 * long conversation with a few inline images.
+		 */
+		private DataSize maxRequestSize = DataSize.ofMegabytes(8);
+
 		public boolean isResumable() {
 			return this.resumable;
 		}
@@ -405,11 +411,19 @@ public class EchoLlmProperties {
 			this.maxStreamBytes = maxStreamBytes;
 		}
 
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
+		}
+
 		@Override
 		public String toString() {
 			return "Relay[resumable=" + this.resumable + ", store=" + this.store + ", resumeWindow="
 					+ this.resumeWindow + ", retention=" + this.retention + ", maxStreams=" + this.maxStreams
-					+ ", maxStreamBytes=" + this.maxStreamBytes + "]";
+					+ ", maxStreamBytes=" + this.maxStreamBytes + ", maxRequestSize=" + this.maxRequestSize + "]";
 		}
 
 		/** Where resumable streams are kept. */

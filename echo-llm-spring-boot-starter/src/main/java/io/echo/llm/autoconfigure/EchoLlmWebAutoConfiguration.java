@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
 import io.echo.llm.web.LlmStreamController;
 import io.echo.llm.web.LlmStreamStore;
@@ -66,6 +67,12 @@ public final class EchoLlmWebAutoConfiguration {
 					+ "configure spring.data.redis.*");
 		}
 		return new LlmSseRelay(service, executor, Duration.ZERO, streams, relay.getResumeWindow());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmRequestReader llmRequestReader(EchoLlmProperties properties) {
+		return new LlmRequestReader(properties.getRelay().getMaxRequestSize().toBytes());
 	}
 
 	@Bean

@@ -3,9 +3,12 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,7 @@ import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -40,6 +44,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code relay_busy} error event at once.
  */
 public class LlmSseRelay implements AutoCloseable {
+
+	/**
+	 * How long {@link #relayAfterStatus} waits for the provider's status before it starts the response with
+	 * {@code 200}. Short, because a client that leaves before its response starts goes unnoticed: this wait plus a
+	 * heartbeat ({@link SseHeartbeats#INTERVAL}) stays within the second in which the upstream must be cancelled.
+	 */
+	public static final Duration STATUS_WAIT = Duration.ofMillis(500);
+
+	/** Response header that tells the client the id its stream is logged under, as OpenAI's own API does. */
+	public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+	private static final String CLIENT_GONE = "client gone";
 
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
 
@@ -136,10 +152,10 @@ public class LlmSseRelay implements AutoCloseable {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		RelayEvents events = RelayEvents.of(format);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
-		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch));
-		SseEmitters.onEnd(emitter, task::cancel);
+		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), requestLog());
+		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
 		// While the provider is silent (before its first chunk, or stalled) only a comment finds a client that left.
-		watch.start(task::cancel);
+		watch.start(() -> task.cancel(CLIENT_GONE));
 		try {
 			task.submitted(this.executor.submit(task));
 		}
@@ -149,6 +165,53 @@ public class LlmSseRelay implements AutoCloseable {
 			SseEmitters.endQuietly(emitter, events.error(ex));
 		}
 		return emitter;
+	}
+
+	/**
+	 * Streams the request with the given service and relays it, answering with the provider's HTTP status when it
+	 * fails quickly: what an OpenAI-compatible endpoint needs, whose clients retry a {@code 429} or a {@code 503} by
+	 * its status. The call starts at once on the executor; the result is
+	 * <ul>
+	 * <li>the {@link SseEmitter} as soon as the provider answers 2xx, or after {@link #STATUS_WAIT} without an
+	 * answer (the response then starts with {@code 200}, and a later failure is an {@code error} event);</li>
+	 * <li>an error result, when the call fails before that: the {@link io.echo.llm.LlmException} (a provider's
+	 * {@code 3xx} included: map a status outside 4xx and 5xx to {@code 502}), or a
+	 * {@link TaskRejectedException} when the executor has no thread free ({@code 503}). Map them with an
+	 * {@code @ExceptionHandler}.</li>
+	 * </ul>
+	 * The wait is short because nothing can tell that a client left before its response starts; after it the
+	 * heartbeat finds out within a second, as for {@link #relay(LlmStreamService, ChatCompletionRequest, RelayFormat)}.
+	 * Never resumable.
+	 * @param service the service to call
+	 * @param request the request; it is sent with {@code "stream": true}
+	 * @param format format of the events
+	 * @return the deferred result to return from the controller method
+	 */
+	public DeferredResult<SseEmitter> relayAfterStatus(LlmStreamService service, ChatCompletionRequest request,
+			RelayFormat format) {
+		Objects.requireNonNull(service, "service");
+		Objects.requireNonNull(request, "request");
+		Objects.requireNonNull(format, "format");
+		DeferredResult<SseEmitter> result = new DeferredResult<>();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
+		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
+		StatusGate gate = new StatusGate(result, emitter, watch);
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(format), new EmitterSink(watch), requestLog(),
+				gate);
+		gate.task = task;
+		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		result.onError((ex) -> task.cancel(CLIENT_GONE));
+		result.onTimeout(() -> task.cancel("request timed out"));
+		try {
+			task.submitted(this.executor.submit(task));
+		}
+		catch (TaskRejectedException ex) {
+			RelayError.logRejected(logger, "LLM relay", ex);
+			gate.failedBeforeOpen(ex);
+			return result;
+		}
+		gate.startAfter(this.heartbeats.after(STATUS_WAIT, gate::start));
+		return result;
 	}
 
 	/**
@@ -198,11 +261,93 @@ public class LlmSseRelay implements AutoCloseable {
 		return null;
 	}
 
+	/** Names the stream for the logs and, when the response has not started, for its client ({@code X-Request-Id}). */
+	private static RelayLog requestLog() {
+		String id = "req_" + StreamIds.next();
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			HttpServletResponse response = attributes.getResponse();
+			if (response != null && !response.isCommitted()) {
+				response.setHeader(REQUEST_ID_HEADER, id);
+			}
+		}
+		return RelayLog.forCurrentRequest(id);
+	}
+
 	private ResumableRelay resumable() {
 		if (this.resumable == null) {
 			throw new IllegalStateException("This relay is not resumable; set echo.llm.relay.resumable=true");
 		}
 		return this.resumable;
+	}
+
+	/**
+	 * Decides once what {@link #relayAfterStatus} answers: the emitter (the provider opened, or the wait ran out) or
+	 * the failure (the call failed first).
+	 */
+	private static final class StatusGate implements RelayTask.Opening {
+
+		private final AtomicBoolean decided = new AtomicBoolean();
+
+		private final DeferredResult<SseEmitter> result;
+
+		private final SseEmitter emitter;
+
+		private final SseHeartbeats.Watch watch;
+
+		private volatile @Nullable RelayTask task;
+
+		private volatile @Nullable ScheduledFuture<?> timer;
+
+		StatusGate(DeferredResult<SseEmitter> result, SseEmitter emitter, SseHeartbeats.Watch watch) {
+			this.result = result;
+			this.emitter = emitter;
+			this.watch = watch;
+		}
+
+		void startAfter(ScheduledFuture<?> timer) {
+			this.timer = timer;
+			if (this.decided.get()) {
+				timer.cancel(false);
+			}
+		}
+
+		@Override
+		public void opened() {
+			start();
+		}
+
+		@Override
+		public boolean failedBeforeOpen(RuntimeException failure) {
+			if (!this.decided.compareAndSet(false, true)) {
+				return false;
+			}
+			stopTimer();
+			this.result.setErrorResult(failure);
+			return true;
+		}
+
+		/** Starts the SSE response: headers at once, then the heartbeat that notices a client that left. */
+		void start() {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			stopTimer();
+			RelayTask relay = Objects.requireNonNull(this.task);
+			if (!this.result.setResult(this.emitter)) {
+				// The request ended meanwhile (timed out or failed): nobody will read the stream.
+				relay.cancel(CLIENT_GONE);
+				return;
+			}
+			this.watch.start(() -> relay.cancel(CLIENT_GONE));
+		}
+
+		private void stopTimer() {
+			ScheduledFuture<?> scheduled = this.timer;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
 	}
 
 	/** Writes events to an emitter as they are, so that the format is byte for byte the one documented. */

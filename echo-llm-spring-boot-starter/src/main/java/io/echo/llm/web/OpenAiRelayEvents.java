@@ -22,11 +22,25 @@ final class OpenAiRelayEvents implements RelayEvents {
 		return DONE;
 	}
 
-	// Named "error" and wrapped in {"error": ...}: the OpenAI SDKs raise such an event as an API error.
+	// Named "error" and wrapped in {"error": ...}: the OpenAI SDKs raise such an event as an API error. OpenAI's
+	// own error object has message, type, param and code; the status stays for clients that read it.
 	@Override
 	public RelayEvent error(Throwable failure) {
-		ObjectNode body = JsonNodeFactory.instance.objectNode().set("error", RelayError.of(failure).toJson());
+		RelayError error = RelayError.of(failure);
+		ObjectNode json = error.toJson().put("type", type(error.status())).putNull("param");
+		ObjectNode body = JsonNodeFactory.instance.objectNode().set("error", json);
 		return new RelayEvent("error", body.toString());
+	}
+
+	/** The {@code type} OpenAI's API gives an error of this status. */
+	static String type(int status) {
+		return switch (status) {
+			case 400, 404, 409, 410, 413, 415, 422 -> "invalid_request_error";
+			case 401 -> "authentication_error";
+			case 403 -> "permission_error";
+			case 429 -> "rate_limit_error";
+			default -> "api_error";
+		};
 	}
 
 }

@@ -52,6 +52,12 @@ record RelayError(int status, @Nullable String code, String message) {
 			// The core builds this message from the kind and the configured duration only.
 			return of(ex, timeout.kind().name().toLowerCase(Locale.ROOT) + "_timeout", timeout.getMessage());
 		}
+		if (ex instanceof LlmApiException && !passedThrough(ex.status())) {
+			// A redirect (or any status outside 4xx/5xx) is no answer a client can act on; a 3xx without its
+			// Location would even look like one to follow.
+			return new RelayError(502, "upstream_status_" + ex.status(),
+					"The LLM provider answered HTTP " + ex.status() + ", which the relay does not follow");
+		}
 		if (ex instanceof LlmApiException) {
 			return of(ex, "api_error", "The LLM provider answered HTTP " + ex.status());
 		}
@@ -70,8 +76,23 @@ record RelayError(int status, @Nullable String code, String message) {
 		logger.debug("Task executor rejection", ex);
 	}
 
+	/**
+	 * Returns whether a relay answers its client with the provider's status as it is: only errors (4xx, 5xx), which
+	 * clients know how to handle (retry a 429 or a 503, report a 401); anything else becomes a {@code 502}.
+	 * @param status the provider's HTTP status
+	 * @return whether the status is relayed as it is
+	 */
+	static boolean passedThrough(int status) {
+		return status >= 400 && status <= 599;
+	}
+
 	private static RelayError of(LlmException ex, String defaultCode, String message) {
-		return new RelayError(ex.status(), (ex.code() != null) ? ex.code() : defaultCode, message);
+		int status = ex.status();
+		if (status != 0 && !passedThrough(status)) {
+			// A typed failure that still carries a 3xx (a redirect the engine refused): a bad gateway to the client.
+			status = 502;
+		}
+		return new RelayError(status, (ex.code() != null) ? ex.code() : defaultCode, message);
 	}
 
 	/** Returns the browser format's {@code error} event: this error as its JSON data. */

@@ -2,10 +2,10 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.echo.llm.ChatCompletionStream;
-import io.echo.llm.LlmException;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -15,11 +15,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pumps one upstream stream into a {@link RelaySink} on an executor thread, and stops it from any thread with
- * {@link #cancel()}. The upstream is closed on every path: end, failure, client gone, cancel.
+ * {@link #cancel(String)}. The upstream is closed on every path: end, failure, client gone, cancel. Whichever of
+ * these comes first is logged once, by {@link RelayLog}.
  */
 final class RelayTask implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayTask.class);
+
+	/** Told how the upstream call opened, for a relay that answers with the provider's HTTP status when it can. */
+	interface Opening {
+
+		/** The provider answered 2xx: the events follow. */
+		void opened();
+
+		/**
+		 * The call failed before the provider answered 2xx.
+		 * @return whether the failure is answered as an HTTP status, in which case no error event is sent
+		 */
+		boolean failedBeforeOpen(RuntimeException failure);
+
+	}
+
+	private static final Opening NO_OPENING = new Opening() {
+
+		@Override
+		public void opened() {
+		}
+
+		@Override
+		public boolean failedBeforeOpen(RuntimeException failure) {
+			return false;
+		}
+
+	};
 
 	private final LlmStreamService service;
 
@@ -29,20 +57,39 @@ final class RelayTask implements Runnable {
 
 	private final RelaySink sink;
 
+	private final RelayLog log;
+
+	private final Opening opening;
+
 	private final AtomicReference<@Nullable ChatCompletionStream> upstream = new AtomicReference<>();
+
+	// Set once by the first outcome (completed, failed, cancelled), which is the one logged.
+	private final AtomicBoolean ended = new AtomicBoolean();
 
 	private volatile boolean cancelled;
 
+	private volatile RelayLog.Phase phase = RelayLog.Phase.CONNECTING;
+
+	private volatile int chunks;
+
 	private volatile @Nullable Future<?> future;
 
-	RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink) {
+	RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
+			RelayLog log) {
+		this(service, request, events, sink, log, NO_OPENING);
+	}
+
+	RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
+			RelayLog log, Opening opening) {
 		this.service = service;
 		this.request = request;
 		this.events = events;
 		this.sink = sink;
+		this.log = log;
+		this.opening = opening;
 	}
 
-	/** Remembers how the task was submitted, so that {@link #cancel()} can interrupt it while it connects. */
+	/** Remembers how the task was submitted, so that {@link #cancel} can interrupt it while it connects. */
 	void submitted(Future<?> future) {
 		this.future = future;
 		if (this.cancelled) {
@@ -55,23 +102,46 @@ final class RelayTask implements Runnable {
 		if (this.cancelled) {
 			return;
 		}
-		try (ChatCompletionStream stream = this.service.stream(this.request)) {
+		ChatCompletionStream opened;
+		try {
+			opened = this.service.stream(this.request);
+		}
+		catch (RuntimeException ex) {
+			if (!this.cancelled && this.opening.failedBeforeOpen(ex)) {
+				if (this.ended.compareAndSet(false, true)) {
+					this.log.failed(ex, this.phase, 0);
+				}
+				return;
+			}
+			fail(ex);
+			return;
+		}
+		pump(opened);
+	}
+
+	private void pump(ChatCompletionStream opened) {
+		try (ChatCompletionStream stream = opened) {
 			this.upstream.set(stream);
 			if (this.cancelled) {
 				// cancel() ran between stream() returning and the set above, and found nothing to cancel.
 				return;
 			}
+			this.phase = RelayLog.Phase.FIRST_CHUNK;
+			this.opening.opened();
 			for (ChatCompletionChunk chunk : stream) {
+				this.phase = RelayLog.Phase.STREAMING;
+				this.chunks++;
 				for (RelayEvent event : this.events.chunk(chunk)) {
 					this.sink.send(event);
 				}
 			}
-			if (!this.cancelled) {
+			if (!this.cancelled && this.ended.compareAndSet(false, true)) {
+				this.log.completed(this.chunks);
 				finish(this.events.done());
 			}
 		}
 		catch (IOException ex) {
-			logger.debug("Relay client gone; upstream closed", ex);
+			cancel("client gone", ex);
 		}
 		catch (RuntimeException ex) {
 			fail(ex);
@@ -79,24 +149,16 @@ final class RelayTask implements Runnable {
 	}
 
 	private void fail(RuntimeException ex) {
-		if (this.cancelled) {
-			// The upstream fails because it was cancelled: nobody is listening.
+		if (this.cancelled || !this.ended.compareAndSet(false, true)) {
+			// The upstream fails because it was cancelled: nobody is listening, and the cancel was logged.
 			return;
 		}
-		if (ex instanceof LlmException llm) {
-			// The message may quote the provider, and the provider may quote the user's prompt: only at DEBUG.
-			logger.warn("LLM stream failed: {} (status {}, code {})", llm.getClass().getSimpleName(), llm.status(),
-					llm.code());
-			logger.debug("LLM stream failure: {}", llm.getMessage());
-		}
-		else {
-			logger.error("LLM relay failed", ex);
-		}
+		this.log.failed(ex, this.phase, this.chunks);
 		try {
 			finish(this.events.error(ex));
 		}
 		catch (IOException sendFailure) {
-			logger.debug("Relay client gone before the error event", sendFailure);
+			logger.debug("Relay client of stream {} gone before the error event: {}", this.log.id(), sendFailure.toString());
 		}
 	}
 
@@ -107,10 +169,19 @@ final class RelayTask implements Runnable {
 
 	/**
 	 * Stops the relay: closes the upstream connection if it is open, or interrupts the task while it connects or
-	 * waits to retry. Callable from any thread, any number of times.
+	 * waits to retry. Callable from any thread, any number of times; the first call of a stream not yet ended logs
+	 * the cancellation.
+	 * @param reason why, for the log: {@code client gone}, {@code stopped}, ...
 	 */
-	void cancel() {
+	void cancel(String reason) {
+		cancel(reason, null);
+	}
+
+	private void cancel(String reason, @Nullable Throwable cause) {
 		this.cancelled = true;
+		if (this.ended.compareAndSet(false, true)) {
+			this.log.cancelled(reason, this.phase, this.chunks, cause);
+		}
 		ChatCompletionStream stream = this.upstream.get();
 		if (stream != null) {
 			stream.cancel();

@@ -73,7 +73,8 @@ final class ResumableRelay {
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
-		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer);
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer,
+				RelayLog.forCurrentRequest(streamId));
 		producer.start(task);
 		return emitter;
 	}
@@ -145,7 +146,7 @@ final class ResumableRelay {
 		void start(RelayTask task) {
 			this.task = task;
 			SseEmitters.onEnd(this.emitter, this::detach);
-			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, task::cancel);
+			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, () -> task.cancel("stopped"));
 			// The resume window starts once a comment finds the client gone while the upstream is quiet.
 			this.watch.start(this::detach);
 			this.check = ResumableRelay.this.heartbeats.every(ResumableRelay.this.checkInterval, this::checkFollowed);
@@ -236,7 +237,7 @@ final class ResumableRelay {
 				else if (now - this.unfollowedSince >= ResumableRelay.this.resumeWindow.toNanos()) {
 					logger.debug("Nobody followed stream {} for {}; cancelling the upstream", this.streamId,
 							ResumableRelay.this.resumeWindow);
-					Objects.requireNonNull(this.task).cancel();
+					Objects.requireNonNull(this.task).cancel("no client within the resume window");
 				}
 			}
 			catch (RuntimeException ex) {
@@ -293,7 +294,7 @@ final class ResumableRelay {
 				}
 			}
 			catch (IOException ex) {
-				logger.debug("Follower of stream {} gone", this.streamId, ex);
+				logger.debug("Follower of stream {} gone: {}", this.streamId, ex.toString());
 			}
 			catch (LlmStreamNotFoundException ex) {
 				end(new RelayError(404, "stream_not_found", "This reply expired while it was being followed"));

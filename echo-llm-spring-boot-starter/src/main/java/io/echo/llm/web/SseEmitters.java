@@ -48,7 +48,7 @@ final class SseEmitters {
 			emitter.complete();
 		}
 		catch (IOException ex) {
-			logger.debug("Relay client gone before the last event", ex);
+			logger.debug("Relay client gone before the last event: {}", ex.toString());
 		}
 	}
 

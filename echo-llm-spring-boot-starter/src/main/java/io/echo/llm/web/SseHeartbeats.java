@@ -71,6 +71,11 @@ final class SseHeartbeats implements AutoCloseable {
 		return this.scheduler.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
 	}
 
+	/** Runs a short action once on the shared thread after the delay, unless the returned future is cancelled. */
+	ScheduledFuture<?> after(Duration delay, Runnable action) {
+		return this.scheduler.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	/** Stops the scheduler thread; watched emitters get no more comments. */
 	@Override
 	public void close() {
@@ -187,7 +192,8 @@ final class SseHeartbeats implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				if (!this.stopped) {
-					logger.debug("Relay client gone while the upstream was quiet", ex);
+					// An ordinary event: the relay logs it once at INFO; the cause's text is enough here.
+					logger.debug("Relay client gone while the upstream was quiet: {}", ex.toString());
 					stop();
 					Objects.requireNonNull(this.onGone).run();
 				}

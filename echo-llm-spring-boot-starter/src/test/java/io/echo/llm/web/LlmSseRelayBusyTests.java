@@ -79,7 +79,8 @@ class LlmSseRelayBusyTests {
 			assertThat(first.next(1)).extracting(SseEvent::data).allSatisfy((data) -> assertThat(data).contains("Hel"));
 			List<SseEvent> refused = chat("/api/chat/openai").rest();
 			assertThat(refused).extracting(SseEvent::event, SseEvent::data)
-				.containsExactly(tuple("error", "{\"error\":" + BUSY + "}"));
+				.containsExactly(tuple("error", "{\"error\":" + BUSY.substring(0, BUSY.length() - 1)
+					+ ",\"type\":\"api_error\",\"param\":null}}"));
 			this.upstream.release();
 			assertThat(first.rest()).last().extracting(SseEvent::data).isEqualTo("[DONE]");
 		}

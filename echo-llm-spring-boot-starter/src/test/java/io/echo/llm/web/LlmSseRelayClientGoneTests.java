@@ -81,6 +81,18 @@ class LlmSseRelayClientGoneTests {
 		assertThat(this.upstream.awaitClosed(UPSTREAM_CLOSED_WITHIN)).as("upstream saw the close").isTrue();
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "OPENAI", "BROWSER" })
+	void clientLeavingBeforeTheProviderAnswersClosesTheUpstreamWithinOneSecond(RelayFormat format) throws Exception {
+		this.upstream.silent();
+		try (BufferedReader body = reader(chat(format))) {
+			assertThat(dataUntilHeartbeat(body)).isEmpty();
+		}
+		// The provider has not sent its status line: only the relay can end this call.
+		assertThat(this.upstream.awaitClosed(UPSTREAM_CLOSED_WITHIN)).as("upstream saw the close").isTrue();
+		assertThat(this.upstream.requests()).as("attempts").isEqualTo(1);
+	}
+
 	@Test
 	void finishedReplyLeavesNoHeartbeatScheduled() throws Exception {
 		HttpResponse<InputStream> response = chat(RelayFormat.BROWSER);

@@ -128,8 +128,8 @@ class LlmSseRelayIntegrationTests {
 	}
 
 	@Test
-	void providerErrorIsLoggedAtWarnWithoutTheProvidersText() throws Exception {
-		Logger relayLogger = (Logger) LoggerFactory.getLogger(RelayTask.class);
+	void providerErrorIsLoggedOnceAtInfoWithoutTheProvidersText() throws Exception {
+		Logger relayLogger = (Logger) LoggerFactory.getLogger(RelayLog.class);
 		ListAppender<ILoggingEvent> logs = new ListAppender<>();
 		logs.start();
 		relayLogger.addAppender(logs);
@@ -139,16 +139,20 @@ class LlmSseRelayIntegrationTests {
 		finally {
 			relayLogger.detachAppender(logs);
 		}
-		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
-			.map(ILoggingEvent::getFormattedMessage)
-			.containsExactly("LLM stream failed: LlmApiException (status 429, code rate_limit_exceeded)");
+		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getFormattedMessage()).startsWith("LLM stream req_")
+				.contains("failed (LlmApiException status 429 code rate_limit_exceeded): client 127.0.0.1:")
+				.contains("connecting, after ")
+				.doesNotContain("Rate limit"));
 	}
 
 	@Test
 	void providerErrorInOpenAiFormatIsAnErrorObjectTheSdksRaise() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "rate-limit");
 		assertThat(events).containsExactly(new RelayEvent("error", "{\"error\":{\"status\":429,"
-				+ "\"code\":\"rate_limit_exceeded\",\"message\":\"The LLM provider answered HTTP 429\"}}"));
+				+ "\"code\":\"rate_limit_exceeded\",\"message\":\"The LLM provider answered HTTP 429\","
+				+ "\"type\":\"rate_limit_error\",\"param\":null}}"));
 	}
 
 	@Test

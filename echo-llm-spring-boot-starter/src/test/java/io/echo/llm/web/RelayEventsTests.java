@@ -81,6 +81,8 @@ class RelayEventsTests {
 		return List.of(
 				new Object[] { new LlmApiException(401, "invalid_api_key", "Incorrect API key provided: sk-abc", null),
 						"{\"status\":401,\"code\":\"invalid_api_key\",\"message\":\"The LLM provider answered HTTP 401\"}" },
+				new Object[] { new LlmApiException(302, null, "", null),
+						"{\"status\":502,\"code\":\"upstream_status_302\",\"message\":\"The LLM provider answered HTTP 302, which the relay does not follow\"}" },
 				new Object[] { new LlmApiException(500, null, "boom", Duration.ofSeconds(1)),
 						"{\"status\":500,\"code\":\"api_error\",\"message\":\"The LLM provider answered HTTP 500\"}" },
 				new Object[] { new LlmTimeoutException(LlmTimeoutException.Kind.IDLE, Duration.ofSeconds(60)),
@@ -109,9 +111,15 @@ class RelayEventsTests {
 
 	@ParameterizedTest
 	@MethodSource("failures")
-	void openAiErrorWrapsTheSameInAnErrorObject(Throwable failure, String expected) {
-		assertThat(RelayEvents.of(RelayFormat.OPENAI).error(failure))
-			.isEqualTo(new RelayEvent("error", "{\"error\":" + expected + "}"));
+	void openAiErrorWrapsTheSameInAnOpenAiErrorObject(Throwable failure, String expected) {
+		RelayEvent event = RelayEvents.of(RelayFormat.OPENAI).error(failure);
+		int status = ChatJson.mapper().readTree(expected).get("status").asInt();
+		String type = switch (status) {
+			case 401 -> "authentication_error";
+			default -> "api_error";
+		};
+		String openAi = expected.substring(0, expected.length() - 1) + ",\"type\":\"" + type + "\",\"param\":null}";
+		assertThat(event).isEqualTo(new RelayEvent("error", "{\"error\":" + openAi + "}"));
 	}
 
 	@Test

@@ -37,6 +37,8 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	private volatile boolean hold;
 
+	private volatile boolean silent;
+
 	private volatile CountDownLatch released = new CountDownLatch(1);
 
 	private volatile CountDownLatch closed = new CountDownLatch(1);
@@ -56,6 +58,8 @@ final class ScriptedUpstream implements AutoCloseable {
 		this.tokens = List.of("Hel", "lo");
 		this.pauseAfter = Integer.MAX_VALUE;
 		this.hold = false;
+		this.silent = false;
+		this.requests.set(0);
 		this.released.countDown();
 		this.released = new CountDownLatch(1);
 		this.closed = new CountDownLatch(1);
@@ -78,6 +82,12 @@ final class ScriptedUpstream implements AutoCloseable {
 	ScriptedUpstream holdAfter(int count) {
 		this.pauseAfter = count;
 		this.hold = true;
+		return this;
+	}
+
+	/** Reads the request and sends nothing, not even the status line, until the client closes the connection. */
+	ScriptedUpstream silent() {
+		this.silent = true;
 		return this;
 	}
 
@@ -116,6 +126,10 @@ final class ScriptedUpstream implements AutoCloseable {
 			InputStream in = socket.getInputStream();
 			readRequest(in);
 			this.requests.incrementAndGet();
+			if (this.silent) {
+				holdUntilClosed(in, this.closed);
+				return;
+			}
 			OutputStream out = socket.getOutputStream();
 			out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
 					+ "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
