@@ -35,7 +35,7 @@ class TranscriptFuzzTests {
 
 	@Test
 	void transcriptsInRandomSplitsGiveTheirRecordedContent() {
-		Fuzz.check(150, (gen) -> {
+		Fuzz.check(100, (gen) -> {
 			Transcript transcript = gen.oneOf(TRANSCRIPTS);
 			List<Integer> sizes = gen.readSizes();
 			gen.input(transcript.name() + ", read sizes " + sizes);
@@ -49,7 +49,7 @@ class TranscriptFuzzTests {
 
 	@Test
 	void damagedTranscriptsGiveChunksOrAnLlmExceptionWhateverTheSplit() {
-		Fuzz.check(300, (gen) -> {
+		Fuzz.check(200, (gen) -> {
 			Transcript transcript = gen.oneOf(TRANSCRIPTS);
 			StringBuilder damage = new StringBuilder();
 			byte[] body = damage(gen, transcript.body(), damage);
