@@ -73,6 +73,12 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	/** Provider error to throw once the chunk it came with has been handed out. */
 	private @Nullable LlmException pendingError;
 
+	/**
+	 * Failure of the body itself (an event over the limit), to throw once the events parsed before it in the same
+	 * read have been handed out: what a caller gets must not depend on how the bytes were split into reads.
+	 */
+	private @Nullable LlmException bodyFailure;
+
 	DefaultChatCompletionStream(ChatTransport.Opened opened, Reopener reopener, CallTracker tracker,
 			ChatTransport transport, int maxEventBytes) {
 		this.opened = opened;
@@ -124,6 +130,9 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				if (handle(event)) {
 					return true;
 				}
+			}
+			else if (this.bodyFailure != null) {
+				fail(this.bodyFailure);
 			}
 			else if (this.eof) {
 				endOfBody();
@@ -185,8 +194,8 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			this.parser.feed(this.buffer, 0, read);
 		}
 		catch (SseLimitExceededException ex) {
-			fail(new LlmInvalidResponseException(
-					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex));
+			this.bodyFailure = new LlmInvalidResponseException(
+					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex);
 		}
 		if (this.events.size() > queued) {
 			this.opened.exchange().eventArrived();
