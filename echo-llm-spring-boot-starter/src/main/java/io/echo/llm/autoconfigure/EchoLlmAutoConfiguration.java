@@ -23,7 +23,7 @@ import org.springframework.web.client.RestClient;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of echo-llm: the primary
  * {@link LlmStreamService} from the top-level {@code echo.llm.*} keys and {@link LlmClients} for the clients under
  * {@code echo.llm.clients.<name>}, both on Boot's {@link RestClient.Builder}. Invalid settings fail the start-up with
- * an {@link InvalidEchoLlmPropertyException}.
+ * Boot's {@code InvalidConfigurationPropertyValueException}, reported by Boot's failure analysis.
  */
 @AutoConfiguration(after = RestClientAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "echo.llm.enabled", matchIfMissing = true)
