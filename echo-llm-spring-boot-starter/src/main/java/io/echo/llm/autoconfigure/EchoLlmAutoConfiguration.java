@@ -16,6 +16,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
 import org.springframework.web.client.RestClient;
 
@@ -28,6 +29,7 @@ import org.springframework.web.client.RestClient;
 @AutoConfiguration(after = RestClientAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "echo.llm.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EchoLlmProperties.class)
+@ImportRuntimeHints(EchoLlmRuntimeHints.class)
 public final class EchoLlmAutoConfiguration {
 
 	private final LlmStreamServiceFactory factory;
