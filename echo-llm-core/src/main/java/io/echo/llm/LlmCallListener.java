@@ -18,13 +18,29 @@ public interface LlmCallListener {
 	Call start(CallInfo info);
 
 	/**
-	 * What is known about a call when it starts.
+	 * What is known about a call when it starts. Holds no prompt, no key and no URL user info or query: a listener
+	 * may record all of it.
 	 *
 	 * @param clientName name of the client ({@code "default"} for the primary one)
 	 * @param model model the request names, or {@code null}
 	 * @param streaming whether the call streams
+	 * @param serverAddress host of the base URL, or {@code null} when unknown
+	 * @param serverPort port of the base URL (the scheme's default when the URL names none), or {@code -1} when
+	 * unknown
 	 */
-	record CallInfo(String clientName, @Nullable String model, boolean streaming) {
+	record CallInfo(String clientName, @Nullable String model, boolean streaming, @Nullable String serverAddress,
+			int serverPort) {
+
+		/**
+		 * Creates the information of a call to an unknown server.
+		 * @param clientName name of the client
+		 * @param model model the request names, or {@code null}
+		 * @param streaming whether the call streams
+		 */
+		public CallInfo(String clientName, @Nullable String model, boolean streaming) {
+			this(clientName, model, streaming, null, -1);
+		}
+
 	}
 
 	/** How a call ended. */

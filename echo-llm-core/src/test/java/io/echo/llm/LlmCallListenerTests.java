@@ -72,6 +72,22 @@ class LlmCallListenerTests extends RawServerSupport {
 	}
 
 	@Test
+	void startNamesTheServerOfTheBaseUrlWithoutItsUserInfo() throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders().chunk("data: [DONE]\n\n").endBody());
+		String withUserInfo = this.server.baseUrl().replace("http://", "http://user:s3cret@");
+		try (ChatCompletionStream stream = client(withUserInfo).listener(this.recorder).build().stream(hello())) {
+			ids(stream);
+		}
+		catch (LlmException ex) {
+			// Whether the client sends user info does not matter here: the call started.
+		}
+		LlmCallListener.CallInfo info = this.recorder.infos.get(0);
+		assertThat(info.serverAddress()).isEqualTo("127.0.0.1");
+		assertThat(info.serverPort()).isEqualTo(Integer.parseInt(this.server.baseUrl().replaceAll(".*:(\\d+)/v1", "$1")));
+		assertThat(info.toString()).doesNotContain("s3cret");
+	}
+
+	@Test
 	void closingAFinishedStreamDoesNotEndItAgain() throws Exception {
 		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders().chunk("data: [DONE]\n\n").endBody());
 		ChatCompletionStream stream = llm().stream(hello());
@@ -140,8 +156,11 @@ class LlmCallListenerTests extends RawServerSupport {
 
 		final List<String> events = new CopyOnWriteArrayList<>();
 
+		final List<CallInfo> infos = new CopyOnWriteArrayList<>();
+
 		@Override
 		public Call start(CallInfo info) {
+			this.infos.add(info);
 			this.events.add("start " + info.clientName() + " " + info.model() + " "
 					+ (info.streaming() ? "streaming" : "blocking"));
 			return new Call() {

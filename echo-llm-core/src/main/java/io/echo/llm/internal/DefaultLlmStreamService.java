@@ -2,6 +2,8 @@ package io.echo.llm.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
 import java.util.Objects;
 
 import io.echo.llm.ChatCompletionStream;
@@ -44,6 +46,11 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private final LlmCallListener listener;
 
+	/** Host and port of the base URL, which a listener reports (never its user info or query). */
+	private final @Nullable String serverAddress;
+
+	private final int serverPort;
+
 	/**
 	 * Creates the service; use {@link LlmStreamService#builder()} instead.
 	 * @param settings endpoint, key, timeouts and retry settings
@@ -63,6 +70,20 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		this.clientName = Objects.requireNonNull(clientName, "clientName");
 		this.listener = Objects.requireNonNull(listener, "listener");
 		this.transport = new ChatTransport(settings, restClient, watchdog);
+		URI server = this.transport.uri();
+		this.serverAddress = server.getHost();
+		this.serverPort = serverPort(server);
+	}
+
+	private static int serverPort(URI server) {
+		if (server.getPort() != -1) {
+			return server.getPort();
+		}
+		return switch (String.valueOf(server.getScheme()).toLowerCase(Locale.ROOT)) {
+			case "https" -> 443;
+			case "http" -> 80;
+			default -> -1;
+		};
 	}
 
 	@Override
@@ -191,7 +212,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 		Call(ChatCompletionRequest request, boolean streaming) {
 			this.tracker = CallTracker.start(DefaultLlmStreamService.this.listener,
-					new LlmCallListener.CallInfo(DefaultLlmStreamService.this.clientName, request.model(), streaming));
+					new LlmCallListener.CallInfo(DefaultLlmStreamService.this.clientName, request.model(), streaming,
+							DefaultLlmStreamService.this.serverAddress, DefaultLlmStreamService.this.serverPort));
 			this.retry = new CallRetry(DefaultLlmStreamService.this.settings);
 			this.template = new RetryTemplate(this.retry);
 			this.start = DefaultLlmStreamService.this.transport.watchdog().now();

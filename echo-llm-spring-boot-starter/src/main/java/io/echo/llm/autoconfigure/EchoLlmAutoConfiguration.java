@@ -16,6 +16,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
 import org.springframework.web.client.RestClient;
 
@@ -23,11 +24,12 @@ import org.springframework.web.client.RestClient;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of echo-llm: the primary
  * {@link LlmStreamService} from the top-level {@code echo.llm.*} keys and {@link LlmClients} for the clients under
  * {@code echo.llm.clients.<name>}, both on Boot's {@link RestClient.Builder}. Invalid settings fail the start-up with
- * an {@link InvalidEchoLlmPropertyException}.
+ * Boot's {@code InvalidConfigurationPropertyValueException}, reported by Boot's failure analysis.
  */
 @AutoConfiguration(after = RestClientAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "echo.llm.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EchoLlmProperties.class)
+@ImportRuntimeHints(EchoLlmRuntimeHints.class)
 public final class EchoLlmAutoConfiguration {
 
 	private final LlmStreamServiceFactory factory;

@@ -16,14 +16,16 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Maps {@link EchoLlmProperties} to the core's {@link LlmClientSettings}, a named client's keys over the top-level
- * ones, and checks every value on the way: a bad one throws {@link InvalidEchoLlmPropertyException} naming the key
- * the value came from.
+ * ones, and checks every value on the way: a bad one throws Boot's {@link InvalidConfigurationPropertyValueException}
+ * naming the key the value came from, so the start-up report names key, value and fix (a base URL masked, see
+ * {@link MaskingPropertyValueFailureAnalyzer}).
  */
 final class LlmClientSettingsMapper {
 
@@ -49,7 +51,7 @@ final class LlmClientSettingsMapper {
 	LlmClientSettings map(String name) {
 		String prefix = PREFIX + ".clients." + name;
 		if (DEFAULT_CLIENT.equals(name)) {
-			throw new InvalidEchoLlmPropertyException(prefix, name, "the name '" + DEFAULT_CLIENT
+			throw new InvalidConfigurationPropertyValueException(prefix, name, "the name '" + DEFAULT_CLIENT
 					+ "' is reserved for the client configured by the top-level echo.llm keys; choose another name");
 		}
 		Client client = this.properties.getClients().get(name);
@@ -165,7 +167,7 @@ final class LlmClientSettingsMapper {
 		catch (URISyntaxException ex) {
 			// reported below
 		}
-		throw new InvalidEchoLlmPropertyException(url.key(), safeUrl(value),
+		throw new InvalidConfigurationPropertyValueException(url.key(), safeUrl(value),
 				"must be an http or https URL, for instance https://api.openai.com/v1");
 	}
 
@@ -193,14 +195,14 @@ final class LlmClientSettingsMapper {
 
 	private static Duration nonNegative(Value<Duration> duration, String reason) {
 		if (duration.value().isNegative()) {
-			throw new InvalidEchoLlmPropertyException(duration.key(), print(duration.value()), reason);
+			throw new InvalidConfigurationPropertyValueException(duration.key(), print(duration.value()), reason);
 		}
 		return duration.value();
 	}
 
 	private static int maxAttempts(Value<Integer> maxAttempts) {
 		if (maxAttempts.value() < 1) {
-			throw new InvalidEchoLlmPropertyException(maxAttempts.key(), String.valueOf(maxAttempts.value()),
+			throw new InvalidConfigurationPropertyValueException(maxAttempts.key(), String.valueOf(maxAttempts.value()),
 					"must be at least 1 (1 disables retry)");
 		}
 		return maxAttempts.value();
@@ -214,10 +216,10 @@ final class LlmClientSettingsMapper {
 		}
 		// Blame the key the user set: a named client's own value over an inherited top-level one.
 		if (isNamedClientKey(initial.key()) && !isNamedClientKey(max.key())) {
-			throw new InvalidEchoLlmPropertyException(initial.key(), print(initial.value()),
+			throw new InvalidConfigurationPropertyValueException(initial.key(), print(initial.value()),
 					"must not be above " + max.key() + " (" + print(max.value()) + ")");
 		}
-		throw new InvalidEchoLlmPropertyException(max.key(), print(max.value()),
+		throw new InvalidConfigurationPropertyValueException(max.key(), print(max.value()),
 				"must not be below " + initial.key() + " (" + print(initial.value()) + ")");
 	}
 
@@ -228,7 +230,7 @@ final class LlmClientSettingsMapper {
 	private static int eventSize(Value<DataSize> size) {
 		long bytes = size.value().toBytes();
 		if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-			throw new InvalidEchoLlmPropertyException(size.key(), size.value().toString(),
+			throw new InvalidConfigurationPropertyValueException(size.key(), size.value().toString(),
 					"must be at least 1B and below 2GB");
 		}
 		return (int) bytes;

@@ -2,7 +2,11 @@ package io.echo.llm.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.echo.llm.LlmApiException;
 import io.echo.llm.LlmCallListener.Call;
@@ -14,11 +18,17 @@ import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionResponse;
 import io.echo.llm.chat.ChatJson;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +44,8 @@ class ObservationLlmCallListenerTests {
 
 	private final AtomicInteger stops = new AtomicInteger();
 
+	private final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+
 	private final ObservationLlmCallListener listener = new ObservationLlmCallListener(this.observations, this.meters);
 
 	@BeforeEach
@@ -43,6 +55,7 @@ class ObservationLlmCallListenerTests {
 			@Override
 			public void onStop(Observation.Context context) {
 				ObservationLlmCallListenerTests.this.stops.incrementAndGet();
+				ObservationLlmCallListenerTests.this.stopped.add(context);
 			}
 
 			@Override
@@ -54,18 +67,41 @@ class ObservationLlmCallListenerTests {
 	}
 
 	@Test
-	void successIsOneStoppedObservationWithLowCardinalityKeys() {
-		Call call = this.listener.start(new CallInfo("fast", "gpt-4o-mini", true));
+	void successIsOneStoppedObservationWithTheGenAiKeys() {
+		Call call = this.listener.start(new CallInfo("fast", "gpt-4o-mini", true, "api.example.com", 443));
+		call.chunk(chunk("{\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[]}"));
 		call.end(Outcome.SUCCESS, null);
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasNameEqualTo("echo.llm.client.operation")
+			.hasNameEqualTo("gen_ai.client.operation")
+			.hasContextualNameEqualTo("chat gpt-4o-mini")
+			.hasLowCardinalityKeyValue("gen_ai.operation.name", "chat")
+			.hasLowCardinalityKeyValue("gen_ai.provider.name", "openai")
+			.hasLowCardinalityKeyValue("gen_ai.request.model", "gpt-4o-mini")
+			.hasLowCardinalityKeyValue("gen_ai.response.model", "gpt-4o-mini-2024-07-18")
+			.hasLowCardinalityKeyValue("server.address", "api.example.com")
+			.hasLowCardinalityKeyValue("server.port", "443")
+			.hasLowCardinalityKeyValue("error.type", "none")
 			.hasLowCardinalityKeyValue("echo.llm.client", "fast")
-			.hasLowCardinalityKeyValue("echo.llm.model", "gpt-4o-mini")
 			.hasLowCardinalityKeyValue("echo.llm.streaming", "true")
-			.hasLowCardinalityKeyValue("outcome", "success")
 			.hasBeenStarted()
 			.hasBeenStopped();
+	}
+
+	@Test
+	void everyCallHasTheSameKeysSoTheTimerKeepsOneSetOfTags() {
+		this.listener.start(new CallInfo("default", "m", true, "h", 80)).end(Outcome.SUCCESS, null);
+		this.listener.start(new CallInfo("default", null, false))
+			.end(Outcome.ERROR, new LlmNetworkException("down", null));
+		this.listener.start(new CallInfo("default", "m", true)).end(Outcome.CANCELLED, null);
+		assertThat(this.stopped).hasSize(3)
+			.extracting((context) -> context.getLowCardinalityKeyValues()
+				.stream()
+				.map(KeyValue::getKey)
+				.collect(Collectors.toSet()))
+			.containsOnly(Set.of("gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model",
+					"gen_ai.response.model", "server.address", "server.port", "error.type", "echo.llm.client",
+					"echo.llm.streaming"));
 	}
 
 	@Test
@@ -74,9 +110,11 @@ class ObservationLlmCallListenerTests {
 		this.listener.start(new CallInfo("default", null, false)).end(Outcome.ERROR, failure);
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasLowCardinalityKeyValue("echo.llm.model", "none")
+			.hasLowCardinalityKeyValue("gen_ai.request.model", "none")
+			.hasLowCardinalityKeyValue("gen_ai.response.model", "none")
+			.hasLowCardinalityKeyValue("server.address", "none")
 			.hasLowCardinalityKeyValue("echo.llm.streaming", "false")
-			.hasLowCardinalityKeyValue("outcome", "api_error")
+			.hasLowCardinalityKeyValue("error.type", "api_error")
 			.hasError(failure)
 			.hasBeenStopped();
 	}
@@ -86,25 +124,25 @@ class ObservationLlmCallListenerTests {
 		this.listener.start(new CallInfo("default", "m", true)).end(Outcome.CANCELLED, null);
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasLowCardinalityKeyValue("outcome", "cancelled")
+			.hasLowCardinalityKeyValue("error.type", "cancelled")
 			.hasBeenStopped();
 	}
 
 	@ParameterizedTest
 	@EnumSource(LlmTimeoutException.Kind.class)
-	void timeoutOutcomeNamesItsKind(LlmTimeoutException.Kind kind) {
+	void timeoutErrorTypeNamesItsKind(LlmTimeoutException.Kind kind) {
 		LlmTimeoutException failure = new LlmTimeoutException(kind, Duration.ofSeconds(1));
 		this.listener.start(new CallInfo("default", "m", true)).end(Outcome.ERROR, failure);
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasLowCardinalityKeyValue("outcome", kind.name().toLowerCase() + "_timeout");
+			.hasLowCardinalityKeyValue("error.type", kind.name().toLowerCase() + "_timeout");
 	}
 
 	@Test
 	void otherFailuresAreNamedByType() {
-		assertThat(ObservationLlmCallListener.outcome(Outcome.ERROR, new LlmNetworkException("down", null)))
+		assertThat(ObservationLlmCallListener.errorType(Outcome.ERROR, new LlmNetworkException("down", null)))
 			.isEqualTo("network_error");
-		assertThat(ObservationLlmCallListener.outcome(Outcome.ERROR, new LlmException("?"))).isEqualTo("error");
+		assertThat(ObservationLlmCallListener.errorType(Outcome.ERROR, new LlmException("?"))).isEqualTo("error");
 	}
 
 	@Test
@@ -115,15 +153,54 @@ class ObservationLlmCallListenerTests {
 		assertThat(this.stops).hasValue(1);
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasLowCardinalityKeyValue("outcome", "cancelled");
+			.hasLowCardinalityKeyValue("error.type", "cancelled");
 	}
 
 	@Test
-	void metersCountChunksRetriesTimeoutsAndTimeToFirstChunk() {
+	void spansGetTheUsageAndKnownFinishReasons() {
+		Call call = this.listener.start(new CallInfo("default", "m", true));
+		call.chunk(chunk("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"},"
+				+ "{\"index\":1,\"delta\":{},\"finish_reason\":\"whatever the provider says\"}],"
+				+ "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}"));
+		call.end(Outcome.SUCCESS, null);
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasSingleObservationThat()
+			.hasHighCardinalityKeyValue("gen_ai.usage.input_tokens", "5")
+			.hasHighCardinalityKeyValue("gen_ai.usage.output_tokens", "7")
+			.hasHighCardinalityKeyValue("gen_ai.response.finish_reasons", "other,stop");
+	}
+
+	@Test
+	void withMicrometerTracingEachCallIsOneSpanWithTheSameAttributes() {
+		SimpleTracer tracer = new SimpleTracer();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+		Call call = new ObservationLlmCallListener(registry, null)
+			.start(new CallInfo("default", "gpt-4o", true, "127.0.0.1", 8080));
+		call.chunk(chunk("{\"model\":\"gpt-4o\",\"choices\":[],"
+				+ "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}"));
+		call.end(Outcome.SUCCESS, null);
+		SimpleSpan span = tracer.onlySpan();
+		assertThat(span.getName()).isEqualTo("chat gpt-4o");
+		assertThat(span.getEndTimestamp()).isAfterOrEqualTo(span.getStartTimestamp());
+		assertThat(span.getTags()).containsEntry("gen_ai.operation.name", "chat")
+			.containsEntry("gen_ai.provider.name", "openai")
+			.containsEntry("gen_ai.request.model", "gpt-4o")
+			.containsEntry("gen_ai.response.model", "gpt-4o")
+			.containsEntry("server.address", "127.0.0.1")
+			.containsEntry("server.port", "8080")
+			.containsEntry("error.type", "none")
+			.containsEntry("gen_ai.usage.input_tokens", "5")
+			.containsEntry("gen_ai.usage.output_tokens", "7");
+	}
+
+	@Test
+	void metersCountChunksRetriesTimeoutsAndTimeChunks() {
 		Call call = this.listener.start(new CallInfo("fast", "m", true));
 		call.retry(1, new LlmNetworkException("reset", null));
 		call.timeout(LlmTimeoutException.Kind.FIRST_CHUNK);
 		call.firstChunk();
+		call.chunk(chunk("{\"model\":\"m-1\",\"choices\":[]}"));
 		call.chunk(chunk("{\"choices\":[]}"));
 		call.chunk(chunk("{\"choices\":[]}"));
 		call.end(Outcome.SUCCESS, null);
@@ -131,34 +208,48 @@ class ObservationLlmCallListenerTests {
 			.isEqualTo(1);
 		assertThat(this.meters.get("echo.llm.client.timeouts").tag("kind", "first_chunk").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("echo.llm.client.chunks").tag("echo.llm.model", "m").counter().count())
-			.isEqualTo(2);
-		assertThat(this.meters.get("echo.llm.client.time.to.first.chunk").timer().count()).isEqualTo(1);
-		assertThat(this.meters.get("echo.llm.client.time.to.first.chunk").timer().totalTime(TimeUnit.NANOSECONDS))
-			.isPositive();
+		assertThat(this.meters.get("echo.llm.client.chunks").tag("gen_ai.request.model", "m").counter().count())
+			.isEqualTo(3);
+		Timer firstChunk = this.meters.get("gen_ai.client.operation.time_to_first_chunk")
+			.tag("gen_ai.response.model", "m-1")
+			.timer();
+		assertThat(firstChunk.count()).isEqualTo(1);
+		assertThat(firstChunk.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+		assertThat(this.meters.get("gen_ai.client.operation.time_per_output_chunk")
+			.tag("gen_ai.response.model", "m-1")
+			.timer()
+			.count()).isEqualTo(2);
 	}
 
 	@Test
 	void reportedTokenUsageIsRecordedByType() {
-		Call call = this.listener.start(new CallInfo("default", "m", true));
-		call.chunk(chunk("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}"));
+		Call call = this.listener.start(new CallInfo("default", "m", true, "127.0.0.1", 8080));
+		call.chunk(chunk("{\"model\":\"m-1\",\"choices\":[],"
+				+ "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}"));
 		call.end(Outcome.SUCCESS, null);
-		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "prompt").summary().totalAmount())
-			.isEqualTo(5);
-		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "completion").summary().totalAmount())
-			.isEqualTo(7);
+		assertThat(this.meters.get("gen_ai.client.token.usage")
+			.tags("gen_ai.token.type", "input", "gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
+					"gen_ai.request.model", "m", "gen_ai.response.model", "m-1", "server.address", "127.0.0.1",
+					"server.port", "8080")
+			.summary()
+			.totalAmount()).isEqualTo(5);
+		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").summary()
+			.totalAmount()).isEqualTo(7);
 	}
 
 	@Test
 	void tokenUsageOfACompletedResponseIsRecordedByType() {
 		Call call = this.listener.start(new CallInfo("default", "m", false));
-		call.response(ChatJson.mapper().readValue("{\"choices\":[],\"usage\":{\"prompt_tokens\":3,"
+		call.response(ChatJson.mapper().readValue("{\"model\":\"m-2\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,"
 				+ "\"completion_tokens\":4,\"total_tokens\":7}}", ChatCompletionResponse.class));
 		call.end(Outcome.SUCCESS, null);
-		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "prompt").summary().totalAmount())
-			.isEqualTo(3);
-		assertThat(this.meters.get("echo.llm.client.token.usage").tag("type", "completion").summary().totalAmount())
-			.isEqualTo(4);
+		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input")
+			.tag("gen_ai.response.model", "m-2").summary().totalAmount()).isEqualTo(3);
+		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").summary()
+			.totalAmount()).isEqualTo(4);
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("gen_ai.response.model", "m-2");
 	}
 
 	@Test
@@ -175,6 +266,7 @@ class ObservationLlmCallListenerTests {
 		ObservationLlmCallListener observationOnly = new ObservationLlmCallListener(this.observations, null);
 		Call call = observationOnly.start(new CallInfo("default", "m", true));
 		call.firstChunk();
+		call.chunk(chunk("{\"choices\":[]}"));
 		call.chunk(chunk("{\"choices\":[]}"));
 		call.end(Outcome.SUCCESS, null);
 		TestObservationRegistryAssert.assertThat(this.observations).hasSingleObservationThat().hasBeenStopped();

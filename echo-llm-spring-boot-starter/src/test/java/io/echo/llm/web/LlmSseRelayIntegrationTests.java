@@ -217,10 +217,10 @@ class LlmSseRelayIntegrationTests {
 	@Test
 	void callsAreObservedThroughBootsRegistries(@Autowired MeterRegistry meters) throws Exception {
 		post("/chat?format=BROWSER", "rate-limit");
-		assertThat(meters.get("echo.llm.client.operation")
+		assertThat(meters.get("gen_ai.client.operation")
 			.tag("echo.llm.client", "default")
-			.tag("echo.llm.model", "relay-model")
-			.tag("outcome", "api_error")
+			.tag("gen_ai.request.model", "relay-model")
+			.tag("error.type", "api_error")
 			.timer()
 			.count()).isPositive();
 	}
@@ -231,14 +231,14 @@ class LlmSseRelayIntegrationTests {
 			.model("complete-model")
 			.message(ChatMessage.user("complete-me"))
 			.build());
-		assertThat(meters.get("echo.llm.client.token.usage")
-			.tag("echo.llm.model", "complete-model")
-			.tag("type", "prompt")
+		assertThat(meters.get("gen_ai.client.token.usage")
+			.tag("gen_ai.request.model", "complete-model")
+			.tag("gen_ai.token.type", "input")
 			.summary()
 			.totalAmount()).isEqualTo(5);
-		assertThat(meters.get("echo.llm.client.token.usage")
-			.tag("echo.llm.model", "complete-model")
-			.tag("type", "completion")
+		assertThat(meters.get("gen_ai.client.token.usage")
+			.tag("gen_ai.request.model", "complete-model")
+			.tag("gen_ai.token.type", "output")
 			.summary()
 			.totalAmount()).isEqualTo(7);
 	}
