@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Reactor build of the sample app and what it needs; never `install` (other builds share ~/.m2).
-mvn -B -q ${MAVEN_ARGS:-} -Paot -pl echo-llm-sample-app -am package -DskipTests
+./mvnw -B -q ${MAVEN_ARGS:-} -Paot -pl echo-llm-sample-app -am package -DskipTests
 
 aot="echo-llm-sample-app/target/spring-aot/main"
 test -n "$(find "$aot/sources" -name '*__BeanDefinitions.java' -print -quit)" \
