@@ -158,6 +158,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param afterSequence the sequence of the last event the client has, 0 for the whole stream
 	 * @return the emitter to return from the controller method
 	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 * @throws IllegalArgumentException when the sequence is past the stream's last event
 	 * @throws IllegalStateException when this relay is not resumable
 	 */
 	public SseEmitter resume(String streamId, long afterSequence) {
