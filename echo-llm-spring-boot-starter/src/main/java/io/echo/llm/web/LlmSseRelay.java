@@ -134,7 +134,7 @@ public class LlmSseRelay implements AutoCloseable {
 			return this.resumable.relay(service, request);
 		}
 		SseEmitter emitter = SseEmitters.create(this.timeout);
-		RelayEvents events = RelayEvents.of(format);
+		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch));
 		SseEmitters.onEnd(emitter, task::cancel);
