@@ -80,6 +80,28 @@ class OpenAiStreamUsageTests {
 		assertThat(json(lastRequest()).at("/stream_options/include_usage").asBoolean()).isFalse();
 	}
 
+	@Test
+	void officialNpmClientsForAwaitLoopReadsTheStreamWithAndWithoutUsage() throws Exception {
+		String script = """
+				import OpenAI from 'openai';
+				const client = new OpenAI({ baseURL: process.argv[2], apiKey: 'sk-unused', maxRetries: 0 });
+				const messages = [{ role: 'user', content: 'Say hello' }];
+				let text = '';
+				for await (const chunk of await client.chat.completions.create({ model: 'm', stream: true, messages })) {
+				  text += chunk.choices[0].delta.content ?? '';
+				}
+				let usage = null;
+				const withUsage = await client.chat.completions.create({ model: 'm', stream: true, messages,
+				  stream_options: { include_usage: true } });
+				for await (const chunk of withUsage) {
+				  if (chunk.usage) usage = chunk.usage;
+				}
+				console.log(JSON.stringify({ text, total: usage && usage.total_tokens }));
+				""";
+		String output = OpenAiNpmClient.run(script, "http://127.0.0.1:" + this.port + "/v1");
+		assertThat(json(output.strip())).isEqualTo(json("{\"text\":\"Hello from upstream\",\"total\":6}"));
+	}
+
 	static List<JsonNode> chunks(SseClient.Answer answer) {
 		return answer.events()
 			.stream()
