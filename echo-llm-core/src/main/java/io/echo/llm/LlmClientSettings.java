@@ -25,11 +25,14 @@ import org.jspecify.annotations.Nullable;
  * @param maxBackoff longest computed wait between attempts
  * @param maxRetryAfter longest wait a server may ask for; a longer request fails at once
  * @param maxEventBytes bound on one server-sent event, in bytes
+ * @param includeUsage whether a streaming request that sets no {@code stream_options} asks the provider for a final
+ * usage chunk ({@code "include_usage": true}), so that observations count tokens; turn it off for servers that reject
+ * {@code stream_options}
  */
 public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullable String model,
 		Map<String, String> headers, Duration connectTimeout, Duration firstChunkTimeout, Duration idleTimeout,
 		Duration overallTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-		Duration maxRetryAfter, int maxEventBytes) {
+		Duration maxRetryAfter, int maxEventBytes, boolean includeUsage) {
 
 	/** Default base URL: OpenAI's. */
 	public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -55,8 +58,19 @@ public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullab
 	}
 
 	/**
+	 * Settings that ask for usage, as before {@code includeUsage} existed.
+	 */
+	public LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullable String model,
+			Map<String, String> headers, Duration connectTimeout, Duration firstChunkTimeout, Duration idleTimeout,
+			Duration overallTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+			Duration maxRetryAfter, int maxEventBytes) {
+		this(baseUrl, apiKey, model, headers, connectTimeout, firstChunkTimeout, idleTimeout, overallTimeout,
+				maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, maxEventBytes, true);
+	}
+
+	/**
 	 * Defaults: OpenAI's base URL, no key, connect 10 s, first chunk 30 s, idle 60 s, overall off, 3 attempts,
-	 * back-off 500 ms doubling up to 8 s, a server may ask for at most 60 s, events up to 4 MiB.
+	 * back-off 500 ms doubling up to 8 s, a server may ask for at most 60 s, events up to 4 MiB, usage asked for.
 	 */
 	public static LlmClientSettings defaults() {
 		return new LlmClientSettings(DEFAULT_BASE_URL, null, null, Map.of(), Duration.ofSeconds(10),
@@ -67,32 +81,32 @@ public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullab
 	public LlmClientSettings withBaseUrl(String baseUrl) {
 		return new LlmClientSettings(baseUrl, this.apiKey, this.model, this.headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
-				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes);
+				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes, this.includeUsage);
 	}
 
 	public LlmClientSettings withApiKey(@Nullable String apiKey) {
 		return new LlmClientSettings(this.baseUrl, apiKey, this.model, this.headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
-				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes);
+				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes, this.includeUsage);
 	}
 
 	public LlmClientSettings withModel(@Nullable String model) {
 		return new LlmClientSettings(this.baseUrl, this.apiKey, model, this.headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
-				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes);
+				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes, this.includeUsage);
 	}
 
 	public LlmClientSettings withHeaders(Map<String, String> headers) {
 		return new LlmClientSettings(this.baseUrl, this.apiKey, this.model, headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
-				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes);
+				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes, this.includeUsage);
 	}
 
 	/** Returns a copy with the given timeouts (connect, first chunk, idle, overall). */
 	public LlmClientSettings withTimeouts(Duration connect, Duration firstChunk, Duration idle, Duration overall) {
 		return new LlmClientSettings(this.baseUrl, this.apiKey, this.model, this.headers, connect, firstChunk, idle,
 				overall, this.maxAttempts, this.initialBackoff, this.maxBackoff, this.maxRetryAfter,
-				this.maxEventBytes);
+				this.maxEventBytes, this.includeUsage);
 	}
 
 	/** Returns a copy with the given retry settings. */
@@ -100,13 +114,20 @@ public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullab
 			Duration maxRetryAfter) {
 		return new LlmClientSettings(this.baseUrl, this.apiKey, this.model, this.headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, maxAttempts, initialBackoff, maxBackoff,
-				maxRetryAfter, this.maxEventBytes);
+				maxRetryAfter, this.maxEventBytes, this.includeUsage);
 	}
 
 	public LlmClientSettings withMaxEventBytes(int maxEventBytes) {
 		return new LlmClientSettings(this.baseUrl, this.apiKey, this.model, this.headers, this.connectTimeout,
 				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
-				this.maxBackoff, this.maxRetryAfter, maxEventBytes);
+				this.maxBackoff, this.maxRetryAfter, maxEventBytes, this.includeUsage);
+	}
+
+	/** Returns a copy that asks for usage on streaming requests that set no {@code stream_options}, or not. */
+	public LlmClientSettings withIncludeUsage(boolean includeUsage) {
+		return new LlmClientSettings(this.baseUrl, this.apiKey, this.model, this.headers, this.connectTimeout,
+				this.firstChunkTimeout, this.idleTimeout, this.overallTimeout, this.maxAttempts, this.initialBackoff,
+				this.maxBackoff, this.maxRetryAfter, this.maxEventBytes, includeUsage);
 	}
 
 	/** Masks the API key and the value of every extra header (they often hold keys too). */
@@ -119,7 +140,7 @@ public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullab
 				+ ", firstChunkTimeout=" + this.firstChunkTimeout + ", idleTimeout=" + this.idleTimeout
 				+ ", overallTimeout=" + this.overallTimeout + ", maxAttempts=" + this.maxAttempts
 				+ ", initialBackoff=" + this.initialBackoff + ", maxBackoff=" + this.maxBackoff + ", maxRetryAfter="
-				+ this.maxRetryAfter + ", maxEventBytes=" + this.maxEventBytes + "]";
+				+ this.maxRetryAfter + ", maxEventBytes=" + this.maxEventBytes + ", includeUsage=" + this.includeUsage + "]";
 	}
 
 }

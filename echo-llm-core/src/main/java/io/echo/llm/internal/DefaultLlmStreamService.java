@@ -142,6 +142,10 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	private ChatCompletionRequest prepare(ChatCompletionRequest request, boolean stream) {
 		Objects.requireNonNull(request, "request");
 		ChatCompletionRequest prepared = request.withStream(stream);
+		if (stream && request.streamOptions() == null && !this.settings.includeUsage()) {
+			// withStream asked for usage on the caller's behalf; this server rejects stream_options or must not get them.
+			prepared = prepared.toBuilder().streamOptions(null).build();
+		}
 		if (prepared.model() == null && this.settings.model() != null) {
 			prepared = prepared.withModel(this.settings.model());
 		}

@@ -41,7 +41,8 @@ final class ChatRequests {
 		if (!model.isBlank()) {
 			request.put("model", model);
 		}
-		return convert(request).withStream(true);
+		// Not withStream(true): the engine streams it anyway, and asks for usage as echo.llm.stream.include-usage says.
+		return convert(request);
 	}
 
 	/** Reads an OpenAI {@code /chat/completions} request as it is, every parameter included. */

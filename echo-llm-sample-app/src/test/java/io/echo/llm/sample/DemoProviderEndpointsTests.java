@@ -135,7 +135,21 @@ class DemoProviderEndpointsTests {
 		assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
 		assertThat(answer.names()).containsOnly("message");
 		assertThat(answer.openAiContent()).startsWith("You said: \"Hi\".");
-		assertThat(json(events.get(events.size() - 2).data()).at("/usage/total_tokens").asInt()).isPositive();
+		// This client did not ask for usage: every chunk has a choice to read, as from OpenAI.
+		assertThat(events.subList(0, events.size() - 1))
+			.allSatisfy((event) -> assertThat(json(event.data()).path("choices").isEmpty()).isFalse());
+	}
+
+	@Test
+	void openAiStreamEndsWithTheUsageChunkWhenTheClientAskedForIt() throws Exception {
+		SseClient.Answer answer = client().post("/v1/chat/completions",
+				"{\"model\":\"any-model\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+						+ "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+		List<SseEvent> events = answer.events();
+		JsonNode usageChunk = json(events.get(events.size() - 2).data());
+		assertThat(usageChunk.path("choices").isEmpty()).isTrue();
+		assertThat(usageChunk.at("/usage/total_tokens").asInt()).isPositive();
 	}
 
 	@Test

@@ -20,7 +20,10 @@ import com.sun.net.httpserver.HttpServer;
  * An OpenAI-compatible provider on loopback (JDK {@link HttpServer}) that answers by the prompt: {@code endless}
  * streams a token every 20 ms until the client closes the connection (then counts down {@link #closed()});
  * {@code limit} answers HTTP 429 with a message that echoes a key, as some providers do; anything else streams
- * "Hello from upstream" (or answers it as one completion when the request does not stream).
+ * "Hello from upstream" (or answers it as one completion when the request does not stream), then, as OpenAI does only
+ * when the request asked with {@code stream_options.include_usage}, a usage chunk with no choices
+ * ({@link #USAGE_CHUNK}). Built with {@code rejectStreamOptions}, it answers 400 to any request with
+ * {@code stream_options}, as some OpenAI-compatible servers do.
  */
 final class LoopbackUpstream implements AutoCloseable {
 
@@ -28,6 +31,13 @@ final class LoopbackUpstream implements AutoCloseable {
 	static final String ECHOED_SECRET = "sk-upstream-secret-echo";
 
 	static final String API_KEY = "sk-sample-test-key";
+
+	/** The usage-only chunk, sent only to requests with {@code stream_options.include_usage}. */
+	static final String USAGE_CHUNK = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+			+ "\"model\":\"up-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":3,"
+			+ "\"total_tokens\":6}}";
+
+	private final boolean rejectStreamOptions;
 
 	private final HttpServer server;
 
@@ -40,6 +50,11 @@ final class LoopbackUpstream implements AutoCloseable {
 	private final CountDownLatch closed = new CountDownLatch(1);
 
 	LoopbackUpstream() throws IOException {
+		this(false);
+	}
+
+	LoopbackUpstream(boolean rejectStreamOptions) throws IOException {
+		this.rejectStreamOptions = rejectStreamOptions;
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		this.server.createContext("/v1/chat/completions", this::handle);
 		this.server.setExecutor(this.executor);
@@ -68,7 +83,11 @@ final class LoopbackUpstream implements AutoCloseable {
 		this.requestHeaders.add(exchange.getRequestHeaders());
 		this.requestBodies.add(body);
 		try (exchange) {
-			if (body.contains("limit")) {
+			if (this.rejectStreamOptions && body.contains("stream_options")) {
+				respond(exchange, 400, "application/json", "{\"error\":{\"message\":\"Unrecognized request argument "
+						+ "supplied: stream_options\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+			}
+			else if (body.contains("limit")) {
 				exchange.getResponseHeaders().set("Retry-After", "7");
 				respond(exchange, 429, "application/json", "{\"error\":{\"message\":\"Rate limit reached for key "
 						+ ECHOED_SECRET + "\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
@@ -80,12 +99,12 @@ final class LoopbackUpstream implements AutoCloseable {
 						+ "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}");
 			}
 			else {
-				stream(exchange, body.contains("endless"));
+				stream(exchange, body.contains("endless"), body.replace(" ", "").contains("\"include_usage\":true"));
 			}
 		}
 	}
 
-	private void stream(HttpExchange exchange, boolean endless) throws IOException {
+	private void stream(HttpExchange exchange, boolean endless, boolean usage) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
 		exchange.sendResponseHeaders(200, 0);
 		OutputStream out = exchange.getResponseBody();
@@ -102,8 +121,9 @@ final class LoopbackUpstream implements AutoCloseable {
 			}
 			send(out, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up-model\","
 					+ "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-			send(out, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up-model\","
-					+ "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":3,\"total_tokens\":6}}\n\n");
+			if (usage) {
+				send(out, "data: " + USAGE_CHUNK + "\n\n");
+			}
 			send(out, "data: [DONE]\n\n");
 		}
 		catch (IOException ex) {

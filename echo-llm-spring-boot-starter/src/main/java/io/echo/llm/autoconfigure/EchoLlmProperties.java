@@ -303,6 +303,13 @@ public class EchoLlmProperties {
 		 */
 		private DataSize maxEventSize = DataSize.ofMegabytes(4);
 
+		/**
+		 * Whether a streaming request that sets no stream_options asks the provider for a final usage chunk, for
+		 * token metrics. The relays pass that chunk on only to clients that asked for it. Turn off for servers that
+		 * reject stream_options.
+		 */
+		private boolean includeUsage = true;
+
 		public DataSize getMaxEventSize() {
 			return this.maxEventSize;
 		}
@@ -311,9 +318,17 @@ public class EchoLlmProperties {
 			this.maxEventSize = maxEventSize;
 		}
 
+		public boolean isIncludeUsage() {
+			return this.includeUsage;
+		}
+
+		public void setIncludeUsage(boolean includeUsage) {
+			this.includeUsage = includeUsage;
+		}
+
 		@Override
 		public String toString() {
-			return "Stream[maxEventSize=" + this.maxEventSize + "]";
+			return "Stream[maxEventSize=" + this.maxEventSize + ", includeUsage=" + this.includeUsage + "]";
 		}
 
 	}
@@ -673,6 +688,11 @@ public class EchoLlmProperties {
 		 */
 		private @Nullable DataSize maxEventSize;
 
+		/**
+		 * Whether streaming requests without stream_options ask for a usage chunk. Inherited when unset.
+		 */
+		private @Nullable Boolean includeUsage;
+
 		public @Nullable DataSize getMaxEventSize() {
 			return this.maxEventSize;
 		}
@@ -681,9 +701,17 @@ public class EchoLlmProperties {
 			this.maxEventSize = maxEventSize;
 		}
 
+		public @Nullable Boolean getIncludeUsage() {
+			return this.includeUsage;
+		}
+
+		public void setIncludeUsage(@Nullable Boolean includeUsage) {
+			this.includeUsage = includeUsage;
+		}
+
 		@Override
 		public String toString() {
-			return "Stream[maxEventSize=" + this.maxEventSize + "]";
+			return "Stream[maxEventSize=" + this.maxEventSize + ", includeUsage=" + this.includeUsage + "]";
 		}
 
 	}

@@ -133,6 +133,8 @@ final class LlmClientSettingsMapper {
 					(c) -> c.getRetry().getMaxRetryAfter(), retry.getMaxRetryAfter()), "must not be negative");
 			int maxEventBytes = eventSize(pick("stream.max-event-size", (c) -> c.getStream().getMaxEventSize(),
 					top.getStream().getMaxEventSize()));
+			boolean includeUsage = pick("stream.include-usage", (c) -> c.getStream().getIncludeUsage(),
+					top.getStream().isIncludeUsage()).value();
 			return LlmClientSettings.defaults()
 				.withBaseUrl(baseUrl)
 				.withApiKey(StringUtils.hasLength(apiKey) ? apiKey : null)
@@ -140,7 +142,8 @@ final class LlmClientSettingsMapper {
 				.withHeaders(headers(top.getHeaders()))
 				.withTimeouts(connect, firstChunk, idle, overall)
 				.withRetry(maxAttempts, initialBackoff.value(), maxBackoff.value(), maxRetryAfter)
-				.withMaxEventBytes(maxEventBytes);
+				.withMaxEventBytes(maxEventBytes)
+				.withIncludeUsage(includeUsage);
 		}
 
 		// Headers merge by name; an empty value removes an inherited header.

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * stream (the oldest events of a stream are dropped beyond that, and a follower that had not read them is told),
  * and finished streams are dropped after {@code retention}. When a new stream needs a slot, the stream that finished
  * first goes first; streams still being written are never dropped. Followers wait on a condition, so they wake as soon
- * as an event arrives and cost nothing while they wait.
+ * as an event arrives and cost nothing while they wait. A follower of a stream whose writer gave no sign of life for
+ * {@link #WRITER_LEASE} gets {@link LlmStreamAbandonedException}.
  */
 public class InMemoryLlmStreamStore implements LlmStreamStore {
 
@@ -39,6 +40,8 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 
 	private final Clock clock;
 
+	private final Duration writerLease;
+
 	/**
 	 * Creates a store with the given limits.
 	 * @param retention how long a finished stream is kept
@@ -50,6 +53,10 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 	}
 
 	InMemoryLlmStreamStore(Duration retention, int maxStreams, long maxStreamBytes, Clock clock) {
+		this(retention, maxStreams, maxStreamBytes, clock, WRITER_LEASE);
+	}
+
+	InMemoryLlmStreamStore(Duration retention, int maxStreams, long maxStreamBytes, Clock clock, Duration writerLease) {
 		if (retention.isNegative() || maxStreams < 1 || maxStreamBytes < 1) {
 			throw new IllegalArgumentException("Invalid stream store limits: retention " + retention + ", max-streams "
 					+ maxStreams + ", max-stream-bytes " + maxStreamBytes + " (use a retention >= 0 and limits >= 1)");
@@ -58,6 +65,7 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 		this.maxStreams = maxStreams;
 		this.maxStreamBytes = maxStreamBytes;
 		this.clock = clock;
+		this.writerLease = writerLease;
 	}
 
 	@Override
@@ -69,7 +77,7 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 				dropOldestFinished();
 			}
 			String id = StreamIds.next();
-			this.streams.put(id, new Entry());
+			this.streams.put(id, new Entry(this.clock.instant()));
 			return id;
 		}
 		finally {
@@ -96,7 +104,15 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 	public long append(String streamId, String event, String data) {
 		Objects.requireNonNull(event, "event");
 		Objects.requireNonNull(data, "data");
-		return find(streamId).append(event, data, this.maxStreamBytes);
+		return find(streamId).append(event, data, this.maxStreamBytes, this.clock.instant());
+	}
+
+	@Override
+	public void keepAlive(String streamId) {
+		Entry entry = live(streamId);
+		if (entry != null) {
+			entry.keepAlive(this.clock.instant());
+		}
 	}
 
 	@Override
@@ -109,10 +125,8 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 
 	@Override
 	public Follower follow(String streamId, long afterSequence) {
-		if (afterSequence < 0) {
-			throw new IllegalArgumentException("afterSequence must be >= 0, was " + afterSequence);
-		}
 		Entry entry = find(streamId);
+		StreamIds.checkFollowFrom(afterSequence, entry.lastSequence());
 		entry.attach();
 		return new MemoryFollower(streamId, entry, afterSequence);
 	}
@@ -194,6 +208,10 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 				throw new LlmStreamNotFoundException(this.streamId);
 			}
 			Batch batch = this.entry.read(this.after, maxWait);
+			if (batch.events().isEmpty() && !batch.finished()
+					&& this.entry.silentSince(InMemoryLlmStreamStore.this.clock.instant(), InMemoryLlmStreamStore.this.writerLease)) {
+				throw new LlmStreamAbandonedException(this.streamId, InMemoryLlmStreamStore.this.writerLease);
+			}
 			if (!batch.events().isEmpty()) {
 				this.after = batch.events().get(batch.events().size() - 1).sequence();
 			}
@@ -231,12 +249,20 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 
 		private int followers;
 
-		long append(String event, String data, long maxBytes) {
+		// When the writer last appended or kept the stream alive.
+		private Instant lastWrite;
+
+		Entry(Instant created) {
+			this.lastWrite = created;
+		}
+
+		long append(String event, String data, long maxBytes, Instant now) {
 			return locked(() -> {
 				if (this.finishedAt != null) {
 					throw new IllegalStateException("Stream is finished; nothing can be appended to it");
 				}
 				StoredEvent stored = new StoredEvent(++this.lastSequence, event, data);
+				this.lastWrite = now;
 				this.events.addLast(stored);
 				this.bytes += size(stored);
 				// Keep the newest event whatever its size, so a follower always sees the end of the reply.
@@ -280,6 +306,21 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 			finally {
 				this.lock.unlock();
 			}
+		}
+
+		void keepAlive(Instant now) {
+			locked(() -> {
+				this.lastWrite = now;
+			});
+		}
+
+		long lastSequence() {
+			return locked(() -> this.lastSequence);
+		}
+
+		/** Returns whether the stream is not finished and its writer has been silent for the lease. */
+		boolean silentSince(Instant now, Duration lease) {
+			return locked(() -> this.finishedAt == null && !now.isBefore(this.lastWrite.plus(lease)));
 		}
 
 		boolean isExpired(Instant now, Duration retention) {

@@ -150,7 +150,7 @@ public class LlmSseRelay implements AutoCloseable {
 			return this.resumable.relay(service, request);
 		}
 		SseEmitter emitter = SseEmitters.create(this.timeout);
-		RelayEvents events = RelayEvents.of(format);
+		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), requestLog());
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
@@ -221,6 +221,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param afterSequence the sequence of the last event the client has, 0 for the whole stream
 	 * @return the emitter to return from the controller method
 	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 * @throws IllegalArgumentException when the sequence is past the stream's last event
 	 * @throws IllegalStateException when this relay is not resumable
 	 */
 	public SseEmitter resume(String streamId, long afterSequence) {

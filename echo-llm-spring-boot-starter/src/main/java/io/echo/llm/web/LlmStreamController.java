@@ -26,7 +26,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <li>{@code DELETE /api/chat/streams/{streamId}}: stops the reply, whichever instance runs it.</li>
  * </ul>
  * An unknown or expired stream gets {@code 404} with a JSON body shaped like the {@code error} event:
- * {@code {"status":404,"code":"stream_not_found","message":"..."}}.
+ * {@code {"status":404,"code":"stream_not_found","message":"..."}}; a {@code Last-Event-ID} past the reply's last event
+ * (no such id was ever sent) gets {@code 400 bad_request} at once. A follower whose reply's writer died without
+ * finishing it gets a {@code 502 stream_abandoned} error event within about ten seconds
+ * ({@link LlmStreamStore#WRITER_LEASE}) instead of keep-alives until the reply expires.
  */
 @RestController
 @RequestMapping(LlmStreamController.PATH)

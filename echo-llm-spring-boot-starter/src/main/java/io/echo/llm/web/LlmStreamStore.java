@@ -22,6 +22,10 @@ import java.util.Objects;
  *     // batch.events() = [1 token {"text":"Hi"}], batch.finished() = true
  * }
  * }</pre>
+ * The writer shows it is alive by appending, or with {@link #keepAlive} while it has nothing to append: a follower
+ * of a stream whose writer did neither for the store's writer lease ({@link #WRITER_LEASE} unless the store says
+ * otherwise) gets {@link LlmStreamAbandonedException} instead of waiting for an event that will never come.
+ * <p>
  * Appending never waits for readers: a reader that falls so far behind that its next events were evicted to keep the
  * stream within its size limit is told how many it missed ({@link Batch#missed()}) instead of seeing a silent gap.
  * <p>
@@ -31,6 +35,12 @@ import java.util.Objects;
  * @see RedisLlmStreamStore
  */
 public interface LlmStreamStore {
+
+	/**
+	 * How long the stores of this package wait for a sign of a stream's writer before its followers give up: long
+	 * enough for a writer that renews every second or two to miss a few renewals.
+	 */
+	Duration WRITER_LEASE = Duration.ofSeconds(10);
 
 	/**
 	 * Creates an empty stream.
@@ -56,9 +66,19 @@ public interface LlmStreamStore {
 	void finish(String streamId);
 
 	/**
+	 * Tells followers that the writer of the stream is alive though it has nothing to append: the relay calls it
+	 * every few seconds while its upstream is quiet. Does nothing for a stream that is finished or gone. A store that
+	 * never gives up on a silent writer needs nothing here.
+	 */
+	default void keepAlive(String streamId) {
+	}
+
+	/**
 	 * Starts reading a stream after the given sequence number (0 for the whole stream). The follower counts as
 	 * present for {@link #isFollowed} until it is closed.
 	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 * @throws IllegalArgumentException when the sequence is negative or past the stream's last event: no event with
+	 * that number was ever sent, and waiting for one would skip the events up to it
 	 */
 	Follower follow(String streamId, long afterSequence);
 
@@ -94,6 +114,8 @@ public interface LlmStreamStore {
 		 * Returns the next events, waiting up to {@code maxWait} for one when none is there yet. An empty batch that is
 		 * not finished means the wait ran out.
 		 * @throws LlmStreamNotFoundException when the stream expired while following
+		 * @throws LlmStreamAbandonedException when the stream is not finished and its writer gave no sign of life for
+		 * the writer lease
 		 */
 		Batch next(Duration maxWait);
 

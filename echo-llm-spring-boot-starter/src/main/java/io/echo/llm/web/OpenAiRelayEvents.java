@@ -7,13 +7,30 @@ import io.echo.llm.chat.ChatJson;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@link RelayFormat#OPENAI}: each chunk as the provider's JSON, then {@code [DONE]}. */
+/**
+ * {@link RelayFormat#OPENAI}: each chunk as the provider's JSON, then {@code [DONE]}. The usage-only chunk (no choices,
+ * only {@code usage}) goes out only when the client asked for it: the engine asks the provider for usage on its own
+ * behalf, and OpenAI clients index {@code choices[0]} of every chunk unless they asked for that one.
+ */
 final class OpenAiRelayEvents implements RelayEvents {
 
 	private static final RelayEvent DONE = new RelayEvent(null, "[DONE]");
 
+	private final boolean usageChunk;
+
+	/**
+	 * @param usageChunk whether the client asked for the usage chunk ({@code stream_options.include_usage})
+	 */
+	OpenAiRelayEvents(boolean usageChunk) {
+		this.usageChunk = usageChunk;
+	}
+
 	@Override
 	public List<RelayEvent> chunk(ChatCompletionChunk chunk) {
+		if (!this.usageChunk && chunk.usage() != null && chunk.choices().isEmpty()) {
+			// Usage on a chunk with choices (Mistral, DeepSeek, vLLM) is the provider's own habit and goes through.
+			return List.of();
+		}
 		return List.of(new RelayEvent(null, ChatJson.mapper().writeValueAsString(chunk)));
 	}
 

@@ -32,7 +32,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@code <last>-1} that wakes every follower. A small hash beside it holds the counters and flags. Appending, trimming
  * the oldest entries beyond {@code maxStreamBytes} and refreshing the expiry happen in one Lua script, so the writer
  * never waits for a follower. All keys of a stream share a hash tag ({@code {id}}), so the scripts also run on Redis
- * Cluster. Stop requests set a flag and are published on one channel that every instance listens to.
+ * Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
+ * appends and {@linkplain #keepAlive keep-alives} renew a writer key that expires after the writer lease; a follower
+ * that finds it gone on an unfinished stream knows the instance writing it died, and gets
+ * {@link LlmStreamAbandonedException} instead of waiting for the keys to expire.
  * <p>
  * Keys expire {@code retention} after the stream finished; while a stream is written they expire
  * {@code max(retention, 5m)} after its last event, so a stream whose writer died does not stay forever. The
@@ -54,6 +57,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	private static final RedisScript<Long> CREATE = RedisScript.of("""
 			redis.call('HSET', KEYS[1], 'seq', 0, 'bytes', 0)
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			redis.call('SET', KEYS[2], 1, 'PX', ARGV[2])
 			return 1
 			""", Long.class);
 
@@ -74,7 +78,28 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 			end
 			redis.call('PEXPIRE', KEYS[1], ARGV[4])
 			redis.call('PEXPIRE', KEYS[2], ARGV[4])
+			redis.call('SET', KEYS[3], 1, 'PX', ARGV[5])
 			return seq
+			""", Long.class);
+
+	private static final RedisScript<Long> KEEP_ALIVE = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return 0 end
+			redis.call('SET', KEYS[2], 1, 'PX', ARGV[1])
+			return 1
+			""", Long.class);
+
+	// -1: gone; otherwise the last sequence, so that a follower never starts past it.
+	private static final RedisScript<Long> LAST_SEQUENCE = RedisScript.of("""
+			local seq = redis.call('HGET', KEYS[1], 'seq')
+			if not seq then return -1 end
+			return tonumber(seq)
+			""", Long.class);
+
+	// 0: gone; 1: finished or its writer alive; 2: abandoned (unfinished, and the writer's key expired).
+	private static final RedisScript<Long> STATE = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			if redis.call('HEXISTS', KEYS[1], 'fin') == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+			return 2
 			""", Long.class);
 
 	private static final RedisScript<Long> FINISH = RedisScript.of("""
@@ -124,6 +149,8 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private final long maxStreamBytes;
 
+	private final Duration writerLease;
+
 	private final Map<String, Set<Runnable>> stopListeners = new ConcurrentHashMap<>();
 
 	private final RedisMessageListenerContainer listenerContainer;
@@ -147,6 +174,11 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	 */
 	public RedisLlmStreamStore(RedisConnectionFactory connectionFactory, Duration retention, long maxStreamBytes,
 			String prefix) {
+		this(connectionFactory, retention, maxStreamBytes, prefix, WRITER_LEASE);
+	}
+
+	RedisLlmStreamStore(RedisConnectionFactory connectionFactory, Duration retention, long maxStreamBytes,
+			String prefix, Duration writerLease) {
 		if (retention.isNegative() || maxStreamBytes < 1) {
 			throw new IllegalArgumentException("Invalid stream store limits: retention " + retention
 					+ ", max-stream-bytes " + maxStreamBytes + " (use a retention >= 0 and max-stream-bytes >= 1)");
@@ -159,6 +191,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.retention = retention.isZero() ? Duration.ofMillis(1) : retention;
 		this.liveTtl = (retention.compareTo(MIN_LIVE_TTL) > 0) ? retention : MIN_LIVE_TTL;
 		this.maxStreamBytes = maxStreamBytes;
+		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
 		this.listenerContainer = startStopListener(connectionFactory);
 	}
 
@@ -176,7 +209,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	@Override
 	public String create() {
 		String id = StreamIds.next();
-		this.redis.execute(CREATE, List.of(metaKey(id)), millis(this.liveTtl));
+		this.redis.execute(CREATE, List.of(metaKey(id), writerKey(id)), millis(this.liveTtl), millis(this.writerLease));
 		return id;
 	}
 
@@ -184,8 +217,8 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	public long append(String streamId, String event, String data) {
 		Objects.requireNonNull(event, "event");
 		Objects.requireNonNull(data, "data");
-		Long sequence = this.redis.execute(APPEND, List.of(metaKey(streamId), eventsKey(streamId)), event, data,
-				Long.toString(this.maxStreamBytes), millis(this.liveTtl));
+		Long sequence = this.redis.execute(APPEND, List.of(metaKey(streamId), eventsKey(streamId), writerKey(streamId)),
+				event, data, Long.toString(this.maxStreamBytes), millis(this.liveTtl), millis(this.writerLease));
 		if (sequence == null || sequence == -1) {
 			throw new LlmStreamNotFoundException(streamId);
 		}
@@ -201,13 +234,17 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	}
 
 	@Override
+	public void keepAlive(String streamId) {
+		this.redis.execute(KEEP_ALIVE, List.of(metaKey(streamId), writerKey(streamId)), millis(this.writerLease));
+	}
+
+	@Override
 	public Follower follow(String streamId, long afterSequence) {
-		if (afterSequence < 0) {
-			throw new IllegalArgumentException("afterSequence must be >= 0, was " + afterSequence);
-		}
-		if (!exists(streamId)) {
+		Long last = this.redis.execute(LAST_SEQUENCE, List.of(metaKey(streamId)));
+		if (last == null || last < 0) {
 			throw new LlmStreamNotFoundException(streamId);
 		}
+		StreamIds.checkFollowFrom(afterSequence, last);
 		RedisFollower follower = new RedisFollower(streamId, afterSequence);
 		follower.touch(Duration.ZERO);
 		return follower;
@@ -256,16 +293,16 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		}
 	}
 
-	private boolean exists(String streamId) {
-		return Boolean.TRUE.equals(this.redis.hasKey(metaKey(streamId)));
-	}
-
 	private String metaKey(String streamId) {
 		return this.prefix + "{" + Objects.requireNonNull(streamId, "streamId") + "}";
 	}
 
 	private String eventsKey(String streamId) {
 		return metaKey(streamId) + ":events";
+	}
+
+	private String writerKey(String streamId) {
+		return metaKey(streamId) + ":writer";
 	}
 
 	private String followersKey(String streamId) {
@@ -349,8 +386,13 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 			List<ByteRecord> records = this.connection.streamCommands()
 				.xRead(options, StreamOffset.create(this.eventsKey, ReadOffset.from(this.after + "-0")));
 			if (records == null || records.isEmpty()) {
-				if (!exists(this.streamId)) {
+				Long state = RedisLlmStreamStore.this.redis.execute(STATE,
+						List.of(metaKey(this.streamId), writerKey(this.streamId)));
+				if (state == null || state == 0) {
 					throw new LlmStreamNotFoundException(this.streamId);
+				}
+				if (state == 2) {
+					throw new LlmStreamAbandonedException(this.streamId, RedisLlmStreamStore.this.writerLease);
 				}
 				return new Batch(List.of(), 0, false);
 			}

@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.echo.llm.LlmException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.chat.StreamOptions;
 
 /**
  * Turns one stream's chunks, its end and its failure into {@link RelayEvent}s of a {@link RelayFormat}. One instance
@@ -26,9 +28,26 @@ public interface RelayEvents {
 	 */
 	static RelayEvents of(RelayFormat format) {
 		return switch (format) {
-			case OPENAI -> new OpenAiRelayEvents();
+			case OPENAI -> new OpenAiRelayEvents(true);
 			case BROWSER -> new BrowserRelayEvents();
 		};
+	}
+
+	/**
+	 * Returns a new instance for one stream in the given format, shaped by what the client asked: the OpenAI format
+	 * passes on the provider's usage-only chunk ({@code "choices": []}) only when the request set
+	 * {@code stream_options.include_usage} to {@code true}, so that a client gets the stream it would get from OpenAI
+	 * even though the engine asks for usage for its metrics.
+	 * @param format the format to produce
+	 * @param request the client's request, before the engine added anything
+	 * @return a new instance
+	 */
+	static RelayEvents of(RelayFormat format, ChatCompletionRequest request) {
+		if (format == RelayFormat.OPENAI) {
+			StreamOptions options = request.streamOptions();
+			return new OpenAiRelayEvents(options != null && Boolean.TRUE.equals(options.includeUsage()));
+		}
+		return of(format);
 	}
 
 	/**

@@ -37,6 +37,9 @@ final class ResumableRelay {
 
 	private static final RelayEvent BUSY = RelayError.BUSY.event();
 
+	// A quiet writer renews its lease this often, well inside the lease, so that a few late checks do not matter.
+	private static final long KEEP_ALIVE_NANOS = LlmStreamStore.WRITER_LEASE.toNanos() / 4;
+
 	private final LlmStreamStore store;
 
 	private final AsyncTaskExecutor executor;
@@ -101,11 +104,19 @@ final class ResumableRelay {
 		try {
 			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
 		}
-		catch (LlmStreamNotFoundException | IllegalArgumentException ex) {
-			SseEmitter emitter = SseEmitters.create(this.timeout);
-			SseEmitters.endQuietly(emitter, RelayError.STREAM_NOT_FOUND.event());
-			return emitter;
+		catch (LlmStreamNotFoundException ex) {
+			return ended(RelayError.STREAM_NOT_FOUND);
 		}
+		catch (IllegalArgumentException ex) {
+			// Our own messages (a malformed id, a sequence past the end): they name no secret.
+			return ended(new RelayError(400, "bad_request", ex.getMessage()));
+		}
+	}
+
+	private SseEmitter ended(RelayError error) {
+		SseEmitter emitter = SseEmitters.create(this.timeout);
+		SseEmitters.endQuietly(emitter, error.event());
+		return emitter;
 	}
 
 	boolean stop(String streamId) {
@@ -136,6 +147,9 @@ final class ResumableRelay {
 
 		// Read and written only by the scheduler thread.
 		private long unfollowedSince = -1;
+
+		// When this writer last appended or renewed its lease, so that followers elsewhere know it is alive.
+		private volatile long lastWrite = System.nanoTime();
 
 		Producer(String streamId, SseEmitter emitter) {
 			this.streamId = streamId;
@@ -179,6 +193,7 @@ final class ResumableRelay {
 		@Override
 		public void send(RelayEvent event) {
 			long sequence = ResumableRelay.this.store.append(this.streamId, Objects.requireNonNull(event.name()), event.data());
+			this.lastWrite = System.nanoTime();
 			if (this.attached) {
 				try {
 					this.watch.send(event, this.streamId + ":" + sequence);
@@ -225,6 +240,7 @@ final class ResumableRelay {
 		}
 
 		private void checkFollowed() {
+			keepAlive();
 			try {
 				if (this.attached || ResumableRelay.this.store.isFollowed(this.streamId)) {
 					this.unfollowedSince = -1;
@@ -242,6 +258,19 @@ final class ResumableRelay {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not check the followers of stream {}", this.streamId, ex);
+			}
+		}
+
+		private void keepAlive() {
+			long now = System.nanoTime();
+			if (now - this.lastWrite >= KEEP_ALIVE_NANOS) {
+				try {
+					ResumableRelay.this.store.keepAlive(this.streamId);
+					this.lastWrite = now;
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not renew the writer lease of stream {}", this.streamId, ex);
+				}
 			}
 		}
 
@@ -298,6 +327,12 @@ final class ResumableRelay {
 			}
 			catch (LlmStreamNotFoundException ex) {
 				end(new RelayError(404, "stream_not_found", "This reply expired while it was being followed"));
+			}
+			catch (LlmStreamAbandonedException ex) {
+				logger.info("Follower of stream {} ended: the instance writing it stopped without finishing it",
+						this.streamId);
+				end(new RelayError(502, "stream_abandoned", "The server writing this reply stopped before finishing it; "
+						+ "send the message again"));
 			}
 			catch (RuntimeException ex) {
 				logger.error("Following stream {} failed", this.streamId, ex);

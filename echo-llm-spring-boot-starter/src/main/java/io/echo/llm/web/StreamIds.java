@@ -3,7 +3,7 @@ package io.echo.llm.web;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Stream ids and sizes, the same for every {@link LlmStreamStore}. */
+/** Stream ids, sizes and follow checks, the same for every {@link LlmStreamStore}. */
 final class StreamIds {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
@@ -16,6 +16,20 @@ final class StreamIds {
 		byte[] bytes = new byte[16];
 		RANDOM.nextBytes(bytes);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	/**
+	 * Checks where a follower starts. Past the last event is no id this stream ever sent: waiting there would skip the
+	 * events up to it, and on a finished stream would wait for ever.
+	 */
+	static void checkFollowFrom(long afterSequence, long lastSequence) {
+		if (afterSequence < 0) {
+			throw new IllegalArgumentException("afterSequence must be >= 0, was " + afterSequence);
+		}
+		if (afterSequence > lastSequence) {
+			throw new IllegalArgumentException("Sequence " + afterSequence + " is past the last event of this reply ("
+					+ lastSequence + ")");
+		}
 	}
 
 	/** Returns the UTF-8 length of the text without encoding it, the unit Redis counts in too. */

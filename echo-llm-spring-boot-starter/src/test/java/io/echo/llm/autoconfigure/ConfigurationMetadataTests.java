@@ -45,6 +45,7 @@ class ConfigurationMetadataTests {
 			echo.llm.retry.max-backoff       | 8s
 			echo.llm.retry.max-retry-after   | 60s
 			echo.llm.stream.max-event-size   | 4MB
+			echo.llm.stream.include-usage    | true
 			echo.llm.clients                 | -
 			""")
 	void keyIsDocumentedWithItsDefault(String key, String defaultValue) {

@@ -87,7 +87,8 @@ class EchoLlmAutoConfigurationTests {
 				row("retry.max-backoff", "30s", LlmClientSettings::maxBackoff, Duration.ofSeconds(30)),
 				row("retry.max-retry-after", "30s", LlmClientSettings::maxRetryAfter, Duration.ofSeconds(30)),
 				row("retry.max-retry-after", "0", LlmClientSettings::maxRetryAfter, Duration.ZERO),
-				row("stream.max-event-size", "64KB", LlmClientSettings::maxEventBytes, 64 * 1024));
+				row("stream.max-event-size", "64KB", LlmClientSettings::maxEventBytes, 64 * 1024),
+				row("stream.include-usage", "false", LlmClientSettings::includeUsage, false));
 	}
 
 	private static Arguments row(String key, String value, Function<LlmClientSettings, Object> accessor,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -95,6 +96,21 @@ abstract class AbstractLlmStreamStoreTests {
 			assertThat(batch.events()).isEmpty();
 			assertThat(batch.finished()).isTrue();
 		}
+	}
+
+	@Test
+	void followingPastTheLastEventIsRejectedAtOnce() {
+		LlmStreamStore store = store();
+		String live = store.create();
+		store.append(live, "token", "a");
+		String finished = store.create();
+		store.append(finished, "done", "{}");
+		store.finish(finished);
+		assertThatIllegalArgumentException().isThrownBy(() -> store.follow(finished, 2))
+			.withMessage("Sequence 2 is past the last event of this reply (1)");
+		// On a live stream it would skip the events up to it without a word.
+		assertThatIllegalArgumentException().isThrownBy(() -> store.follow(live, 3))
+			.withMessage("Sequence 3 is past the last event of this reply (1)");
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import io.echo.llm.sse.SseEvent;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The resumable browser relay end to end: real Tomcat instances, a real upstream on a loopback socket, a real HTTP
@@ -192,6 +194,82 @@ abstract class AbstractResumableRelayTests {
 			origin.next(3);
 		}
 		assertThat(this.upstream.awaitClosed(30)).as("upstream saw the close").isTrue();
+	}
+
+	@Test
+	void resumeFromTheLastIdOfAFinishedReplyEndsAtOnceWithNothingMore() throws Exception {
+		List<SseEvent> all = chat(instanceA()).rest();
+		SseEvent last = all.get(all.size() - 1);
+		try (SseClient resumed = SseClient.get(streamUri(instanceB(), streamId(last)), Map.of("Last-Event-ID", last.id()))) {
+			assertThat(resumed.status()).isEqualTo(200);
+			// The client already has the done event: the response ends, empty, instead of sending keep-alives.
+			assertThat(restWithin(resumed, 5)).isEmpty();
+		}
+	}
+
+	@Test
+	void resumePastTheLastIdOfAFinishedReplyIsABadRequestAtOnce() throws Exception {
+		List<SseEvent> all = chat(instanceA()).rest();
+		String streamId = streamId(all.get(0));
+		String pastTheEnd = streamId + ":" + (all.size() + 5);
+		try (SseClient resumed = SseClient.get(streamUri(instanceB(), streamId), Map.of("Last-Event-ID", pastTheEnd))) {
+			assertThat(resumed.status()).isEqualTo(400);
+			assertThat(resumed.body()).isEqualTo("{\"status\":400,\"code\":\"bad_request\",\"message\":\"Sequence "
+					+ (all.size() + 5) + " is past the last event of this reply (" + all.size() + ")\"}");
+		}
+	}
+
+	@Test
+	void eventSourceReconnectingPastTheEndGetsABadRequestEventAtOnce() throws Exception {
+		List<SseEvent> all = chat(instanceA()).rest();
+		HttpRequest reconnect = HttpRequest.newBuilder(URI.create(instanceB() + "/api/chat"))
+			.header("Content-Type", "application/json")
+			.header("Last-Event-ID", streamId(all.get(0)) + ":" + (all.size() + 1))
+			.POST(HttpRequest.BodyPublishers.ofString(PROMPT))
+			.build();
+		try (SseClient resumed = SseClient.send(reconnect)) {
+			assertThat(restWithin(resumed, 5)).extracting(SseEvent::event, SseEvent::data)
+				.containsExactly(tuple("error", "{\"status\":400,\"code\":\"bad_request\",\"message\":\"Sequence "
+						+ (all.size() + 1) + " is past the last event of this reply (" + all.size() + ")\"}"));
+		}
+	}
+
+	@Test
+	void followerOfAReplyWhoseUpstreamIsQuietLongerThanTheWriterLeaseKeepsFollowing() throws Exception {
+		this.upstream.pauseAfter(2);
+		try (SseClient origin = chat(instanceA())) {
+			List<SseEvent> first = origin.next(3);
+			try (SseClient follower = SseClient.get(streamUri(instanceB(), streamId(first.get(0))),
+					Map.of("Last-Event-ID", first.get(2).id()))) {
+				// The writer appends nothing for longer than the lease: its keep-alives alone tell the follower it lives.
+				long quietUntil = System.nanoTime() + LlmStreamStore.WRITER_LEASE.plusSeconds(2).toNanos();
+				while (System.nanoTime() < quietUntil) {
+					TimeUnit.MILLISECONDS.sleep(200);
+				}
+				this.upstream.release();
+				List<SseEvent> rest = restWithin(follower, 10);
+				assertThat(rest).extracting(SseEvent::event).doesNotContain("error").endsWith("done");
+				assertThat(rest).filteredOn((event) -> event.event().equals("token")).hasSize(TOKENS.size() - 2);
+			}
+		}
+	}
+
+	/** Reads the rest of the stream, failing (and dropping the connection) when it has not ended within the deadline. */
+	static List<SseEvent> restWithin(SseClient client, int seconds) throws Exception {
+		ExecutorService reader = Executors.newSingleThreadExecutor();
+		try {
+			Future<List<SseEvent>> rest = reader.submit(client::rest);
+			try {
+				return rest.get(seconds, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException ex) {
+				client.close();
+				throw new AssertionError("The stream did not end within " + seconds + " s", ex);
+			}
+		}
+		finally {
+			reader.shutdownNow();
+		}
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,45 @@ class InMemoryLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 	void invalidLimitsAreRejectedWithTheirValues() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryLlmStreamStore(Duration.ofMinutes(5), 0, 10))
 			.withMessageContaining("max-streams 0");
+	}
+
+	@Test
+	void followerOfAStreamWhoseWriterFellSilentForTheLeaseIsToldItIsAbandoned() {
+		InMemoryLlmStreamStore store = new InMemoryLlmStreamStore(Duration.ofMinutes(5), 10, 1024, this.clock);
+		String id = store.create();
+		store.append(id, "token", "a");
+		try (LlmStreamStore.Follower follower = store.follow(id, 1)) {
+			this.clock.advance(LlmStreamStore.WRITER_LEASE.minusSeconds(1));
+			assertThat(follower.next(Duration.ZERO).events()).isEmpty();
+			this.clock.advance(Duration.ofSeconds(1));
+			assertThatExceptionOfType(LlmStreamAbandonedException.class).isThrownBy(() -> follower.next(Duration.ZERO))
+				.withMessageContaining("did not finish it");
+		}
+	}
+
+	@Test
+	void keepAliveRenewsTheWriterLease() {
+		InMemoryLlmStreamStore store = new InMemoryLlmStreamStore(Duration.ofMinutes(5), 10, 1024, this.clock);
+		String id = store.create();
+		try (LlmStreamStore.Follower follower = store.follow(id, 0)) {
+			for (int i = 0; i < 5; i++) {
+				this.clock.advance(LlmStreamStore.WRITER_LEASE.minusSeconds(1));
+				store.keepAlive(id);
+				assertThat(follower.next(Duration.ZERO)).isEqualTo(new LlmStreamStore.Batch(List.of(), 0, false));
+			}
+		}
+	}
+
+	@Test
+	void finishedStreamIsNeverAbandoned() {
+		InMemoryLlmStreamStore store = new InMemoryLlmStreamStore(Duration.ofMinutes(5), 10, 1024, this.clock);
+		String id = store.create();
+		store.append(id, "done", "{}");
+		store.finish(id);
+		this.clock.advance(LlmStreamStore.WRITER_LEASE.multipliedBy(2));
+		try (LlmStreamStore.Follower follower = store.follow(id, 1)) {
+			assertThat(follower.next(Duration.ZERO).finished()).isTrue();
+		}
 	}
 
 	static final class MutableClock extends Clock {

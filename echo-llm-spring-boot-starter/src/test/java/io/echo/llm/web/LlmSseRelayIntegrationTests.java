@@ -96,7 +96,8 @@ class LlmSseRelayIntegrationTests {
 	@Test
 	void openAiFormatIsTheChunksThenDone() throws Exception {
 		List<RelayEvent> events = post("/chat?format=OPENAI", "script");
-		assertThat(events).hasSize(SseUpstream.SCRIPT.size() + 1);
+		// The script's last chunk is usage only: this client did not ask for it (stream_options), so it is left out.
+		assertThat(events).hasSize(SseUpstream.SCRIPT.size());
 		assertThat(events).allSatisfy((event) -> assertThat(event.name()).isNull());
 		assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
 		List<JsonNode> chunks = events.subList(0, events.size() - 1)
@@ -109,7 +110,7 @@ class LlmSseRelayIntegrationTests {
 		assertThat(chunks.get(4).path("choices").path(0).path("delta").path("tool_calls").path(0).path("function")
 			.path("name").asString()).isEqualTo("get_time");
 		assertThat(chunks.get(6).path("choices").path(0).path("finish_reason").asString()).isEqualTo("tool_calls");
-		assertThat(chunks.get(7).path("usage").path("total_tokens").asInt()).isEqualTo(12);
+		assertThat(chunks).allSatisfy((chunk) -> assertThat(chunk.path("choices").isEmpty()).isFalse());
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.web.LlmStreamStore.Batch;
@@ -18,6 +20,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link RedisLlmStreamStore} against a real Redis server on loopback: the shared behaviour, and two stores
@@ -50,6 +53,13 @@ class RedisLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 	@Override
 	LlmStreamStore store(long maxStreamBytes) {
 		return store(Duration.ofMinutes(5), maxStreamBytes);
+	}
+
+	private RedisLlmStreamStore store(Duration writerLease) {
+		RedisLlmStreamStore store = new RedisLlmStreamStore(this.connectionFactory, Duration.ofMinutes(5), 1024,
+				this.prefix, writerLease);
+		this.stores.add(store);
+		return store;
 	}
 
 	private RedisLlmStreamStore store(Duration retention, long maxStreamBytes) {
@@ -107,6 +117,37 @@ class RedisLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 		store.finish(id);
 		assertThat(redis.getExpire(meta, TimeUnit.SECONDS)).isBetween(1L, 30L);
 		assertThat(redis.getExpire(meta + ":events", TimeUnit.SECONDS)).isBetween(1L, 30L);
+	}
+
+	@Test
+	void followerOfAStreamWhoseWriterDiedIsToldItIsAbandoned() {
+		RedisLlmStreamStore writer = store(Duration.ofMillis(300));
+		String id = writer.create();
+		writer.append(id, "token", "a");
+		// The writer's instance dies here: no append, no keep-alive, no finish; its lease key expires in Redis.
+		try (Follower follower = store().follow(id, 1)) {
+			assertThatExceptionOfType(LlmStreamAbandonedException.class)
+				.isThrownBy(() -> follower.next(Duration.ofSeconds(1)))
+				.withMessageContaining(id);
+		}
+	}
+
+	@Test
+	void writerThatKeepsTheStreamAliveIsNotAbandoned() throws Exception {
+		RedisLlmStreamStore writer = store(Duration.ofMillis(300));
+		String id = writer.create();
+		ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
+		try (Follower follower = store().follow(id, 0)) {
+			keepAlive.scheduleWithFixedDelay(() -> writer.keepAlive(id), 50, 50, TimeUnit.MILLISECONDS);
+			// Each wait outlasts the lease several times over; only the renewals keep the stream alive.
+			for (int i = 0; i < 3; i++) {
+				assertThat(follower.next(Duration.ofSeconds(1))).isEqualTo(new Batch(List.of(), 0, false));
+			}
+		}
+		finally {
+			keepAlive.shutdownNow();
+			assertThat(keepAlive.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,26 @@ class RelayEventsTests {
 		assertThat(relayed.path("id").asString()).isEqualTo("c1");
 		assertThat(relayed.path("model").asString()).isEqualTo("m");
 		assertThat(relayed.path("choices").path(0).path("delta").path("content").asString()).isEqualTo("Hi");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			no stream_options                 | {"model":"m","messages":[]}                                              | 0 | 1
+			include_usage false               | {"model":"m","messages":[],"stream_options":{"include_usage":false}}     | 0 | 1
+			include_usage true                | {"model":"m","messages":[],"stream_options":{"include_usage":true}}      | 1 | 1
+			""")
+	void openAiUsageOnlyChunkGoesOnlyToClientsThatAskedForIt(String name, String request, int usageOnly,
+			int usageWithChoices) {
+		ChatCompletionRequest asked = ChatJson.mapper().readValue(request, ChatCompletionRequest.class);
+		RelayEvents events = RelayEvents.of(RelayFormat.OPENAI, asked);
+		assertThat(events.chunk(chunk("{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+				+ "\"completion_tokens\":2,\"total_tokens\":3}}"))).hasSize(usageOnly);
+		// Usage riding on a chunk with choices is how some providers always send it: it goes through.
+		assertThat(events.chunk(chunk("{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
+				+ "\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")))
+			.hasSize(usageWithChoices);
+		// A chunk with no choices and no usage (Azure's prompt filter results) is the provider's, not ours to drop.
+		assertThat(events.chunk(chunk("{\"id\":\"\",\"choices\":[],\"prompt_filter_results\":[]}"))).hasSize(1);
 	}
 
 	@Test
