@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JdkClientThreads {
 
-	private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+	private static final int THREADS = Math.max(4, Runtime.getRuntime().availableProcessors());
 
 	// Long enough to keep the threads between the chunks of a stream, short enough that a burst leaves none behind.
 	private static final long KEEP_ALIVE_SECONDS = 5;
