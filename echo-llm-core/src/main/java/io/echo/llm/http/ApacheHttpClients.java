@@ -44,6 +44,21 @@ public final class ApacheHttpClients {
 	// and a stale one would otherwise fail the next request before its first byte.
 	private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(2);
 
+	/**
+	 * How long a connection may sit unused in the pool before a background thread (one per client) closes it.
+	 * Classic Apache HttpClient does not read a pooled connection, so it never sees the server close it: servers
+	 * close idle keep-alive connections after seconds (uvicorn, as under vLLM, and Node after 5 s; proxies after a
+	 * minute or more), and each such connection would stay half-closed ({@code CLOSE_WAIT}, holding a file descriptor)
+	 * until it is leased again, which with last-in-first-out reuse may be never: after a burst of streams, all the
+	 * connections it opened beyond the steady load. Ten seconds keeps a connection for the next call of a quick
+	 * exchange, and closes any connection at most about 11 s after its last use (the evictor looks every tenth of this,
+	 * at least every second).
+	 */
+	static final Duration MAX_IDLE = Duration.ofSeconds(10);
+
+	/** Not API: shortens {@link #MAX_IDLE} (in milliseconds) so that tests need not wait for it. */
+	static final String MAX_IDLE_PROPERTY = "echo.llm.http.max-idle-ms";
+
 	private ApacheHttpClients() {
 	}
 
@@ -70,14 +85,23 @@ public final class ApacheHttpClients {
 	 * Installs the abort hook, and turns off what would break the engine's guarantees: redirects (one could carry
 	 * the API key to another host), automatic retries (the engine retries only before the first byte, so that no
 	 * output is ever duplicated), content compression (an inflater buffers between the socket and the caller) and
-	 * cookies (one client serves many users).
+	 * cookies (one client serves many users). Closes pooled connections idle for 10 s, and those past the keep-alive
+	 * time a server announced, on a daemon thread of the client's: else a connection the server closed meanwhile
+	 * stays half-closed in the pool.
 	 */
 	public static void configureClient(HttpClientBuilder builder) {
 		builder.addExecInterceptorFirst(ABORT_INTERCEPTOR, ABORT_HOOK)
 			.disableRedirectHandling()
 			.disableAutomaticRetries()
 			.disableContentCompression()
-			.disableCookieManagement();
+			.disableCookieManagement()
+			.evictExpiredConnections()
+			.evictIdleConnections(TimeValue.ofMilliseconds(maxIdle().toMillis()));
+	}
+
+	static Duration maxIdle() {
+		String millis = System.getProperty(MAX_IDLE_PROPERTY);
+		return (millis != null) ? Duration.ofMillis(Long.parseLong(millis.trim())) : MAX_IDLE;
 	}
 
 	/**

@@ -89,7 +89,7 @@ final class ChatTransport {
 
 	private static JdkClientHttpRequestFactory jdkRequestFactory(LlmClientSettings settings) {
 		// Redirects stay off (the JDK default): following one could carry the API key to another host.
-		HttpClient.Builder client = HttpClient.newBuilder();
+		HttpClient.Builder client = HttpClient.newBuilder().executor(JdkClientThreads.EXECUTOR);
 		if (isPositive(settings.connectTimeout())) {
 			client.connectTimeout(settings.connectTimeout());
 		}
@@ -325,7 +325,8 @@ final class ChatTransport {
 
 		private static ExecutorService create() {
 			AtomicInteger count = new AtomicInteger();
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS,
+			// Threads end 5 s after their last body: a burst of calls leaves none behind for long.
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(8, 8, 5, TimeUnit.SECONDS,
 					new LinkedBlockingQueue<>(10_000), (task) -> {
 						Thread thread = new Thread(task, "echo-llm-body-writer-" + count.incrementAndGet());
 						thread.setDaemon(true);

@@ -1,0 +1,210 @@
+package io.echo.llm.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.echo.llm.LlmCallListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.ResolvableType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The Apache client that Boot builds for LLM calls closes pooled connections the server closed while they sat idle:
+ * classic Apache HttpClient never reads a pooled connection, so without eviction each stays half-closed
+ * ({@code CLOSE_WAIT}) until it is leased again, which may be never.
+ */
+@Timeout(60)
+class LlmConnectionPoolTests {
+
+	private static final int CONNECTIONS = 4;
+
+	// Not API: ApacheHttpClients reads it so that tests need not wait for the 10 s default.
+	private static final String MAX_IDLE_PROPERTY = "echo.llm.http.max-idle-ms";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class));
+
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private ServerSocket server;
+
+	@AfterEach
+	void stop() throws IOException {
+		System.clearProperty(MAX_IDLE_PROPERTY);
+		this.threads.shutdownNow();
+		if (this.server != null) {
+			this.server.close();
+		}
+		for (Socket socket : this.sockets) {
+			socket.close();
+		}
+	}
+
+	@Test
+	void connectionsTheServerClosedWhileIdleInThePoolAreClosedByTheClientToo() throws Exception {
+		assumeThat(Path.of("/proc/self/net/tcp")).exists();
+		System.setProperty(MAX_IDLE_PROPERTY, "1000");
+		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.threads.execute(this::acceptLoop);
+		this.runner.run((context) -> {
+			RestClient client = RestClient.builder().requestFactory(requestFactory(context)).build();
+			String uri = "http://127.0.0.1:" + this.server.getLocalPort() + "/v1/chat/completions";
+			List<CompletableFuture<String>> calls = new ArrayList<>();
+			for (int i = 0; i < CONNECTIONS; i++) {
+				calls.add(CompletableFuture.supplyAsync(() -> client.post().uri(uri).body("{}").retrieve()
+					.body(String.class), this.threads));
+			}
+			for (CompletableFuture<String> call : calls) {
+				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+			}
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+			while (!this.sockets.isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			assertThat(this.sockets).as("connections the server still holds open").isEmpty();
+			while (closeWaitSockets(this.server.getLocalPort()) > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(100);
+			}
+			assertThat(closeWaitSockets(this.server.getLocalPort())).as("sockets in CLOSE_WAIT").isZero();
+		});
+	}
+
+	private ClientHttpRequestFactory requestFactory(ApplicationContext context) {
+		ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builders = context
+			.getBeanProvider(ResolvableType.forClass(ClientHttpRequestFactoryBuilder.class));
+		LlmStreamServiceFactory factory = new LlmStreamServiceFactory(context.getBeanProvider(RestClient.Builder.class),
+				builders, context.getBeanProvider(HttpClientSettings.class),
+				context.getBeanProvider(LlmCallListener.class));
+		return factory.requestFactoryBuilder().build(HttpClientSettings.defaults());
+	}
+
+	private void acceptLoop() {
+		while (!this.server.isClosed()) {
+			try {
+				Socket socket = this.server.accept();
+				this.sockets.add(socket);
+				this.threads.execute(() -> serve(socket));
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Answers requests on one connection, each after a pause (so that the calls overlap and open a connection each),
+	 * and closes the connection once it stayed idle for 300 ms, as servers close idle keep-alive connections.
+	 */
+	private void serve(Socket socket) {
+		try (socket) {
+			socket.setSoTimeout(300);
+			InputStream in = socket.getInputStream();
+			OutputStream out = socket.getOutputStream();
+			while (readRequest(in)) {
+				Thread.sleep(200);
+				out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+					.getBytes(StandardCharsets.ISO_8859_1));
+				out.flush();
+			}
+		}
+		catch (IOException | InterruptedException ex) {
+			// Idle past the keep-alive, or the test ended: close.
+		}
+		finally {
+			this.sockets.remove(socket);
+		}
+	}
+
+	/** Reads a request with a body of {@code {}}; false once the connection is closed or idle past its keep-alive. */
+	private static boolean readRequest(InputStream in) throws IOException {
+		byte[] end = "\r\n\r\n{}".getBytes(StandardCharsets.ISO_8859_1);
+		int matched = 0;
+		while (matched < end.length) {
+			int b;
+			try {
+				b = in.read();
+			}
+			catch (SocketTimeoutException ex) {
+				return false;
+			}
+			if (b < 0) {
+				return false;
+			}
+			matched = (b == end[matched]) ? matched + 1 : ((b == end[0]) ? 1 : 0);
+		}
+		return true;
+	}
+
+	/** Sockets of this process in CLOSE_WAIT whose remote end is the given port (state 08 in /proc/net/tcp). */
+	private static long closeWaitSockets(int port) throws IOException {
+		Set<String> inodes = new HashSet<>();
+		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+			fds.forEach((fd) -> {
+				try {
+					String target = Files.readSymbolicLink(fd).toString();
+					if (target.startsWith("socket:[")) {
+						inodes.add(target.substring("socket:[".length(), target.length() - 1));
+					}
+				}
+				catch (IOException ex) {
+					// Closed meanwhile: not ours any more.
+				}
+			});
+		}
+		long count = 0;
+		for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+			Path path = Path.of(table);
+			if (!Files.exists(path)) {
+				continue;
+			}
+			List<String> lines = Files.readAllLines(path);
+			for (String line : lines.subList(1, lines.size())) {
+				String[] fields = line.trim().split("\\s+");
+				String remote = fields[2];
+				int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
+				if (remotePort == port && fields[3].equals("08") && inodes.contains(fields[9])) {
+					count++;
+				}
+			}
+		}
+		return count;
+	}
+
+}
