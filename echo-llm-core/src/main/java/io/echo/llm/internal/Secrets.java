@@ -1,6 +1,7 @@
 package io.echo.llm.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * from the provider. Some providers quote the credential they were sent ("Incorrect API key provided: sk-..."), in
  * full, in part or with JSON's unicode escapes for every character; that text ends up in exception messages, events
  * to clients, logs and observations. So every provider-sourced string is masked after it was decoded: the whole
- * secret, and any piece of it of {@value #MIN_PIECE} characters or more, becomes {@value #MASK}.
+ * secret, and any piece of it of {@value #MIN_PIECE} characters or more, becomes {@value #MASK}. Not API: public for
+ * the starter, whose actuator masking follows the same rule.
  */
-final class Secrets {
+public final class Secrets {
 
 	/** What a secret, or a piece of one, is replaced by. */
 	static final String MASK = "******";
@@ -30,7 +32,7 @@ final class Secrets {
 	/** Every run of {@value #MIN_PIECE} characters found in a secret. */
 	private final Set<String> pieces;
 
-	private Secrets(List<String> secrets) {
+	private Secrets(Collection<String> secrets) {
 		Set<String> pieces = new HashSet<>();
 		for (String secret : secrets) {
 			for (int start = 0; start + MIN_PIECE <= secret.length(); start++) {
@@ -38,6 +40,15 @@ final class Secrets {
 			}
 		}
 		this.pieces = Set.copyOf(pieces);
+	}
+
+	/**
+	 * The given secrets; those shorter than {@value #MIN_PIECE} characters are not masked.
+	 * @param secrets the secrets
+	 * @return what masks them
+	 */
+	public static Secrets of(Collection<String> secrets) {
+		return new Secrets(secrets);
 	}
 
 	/** The API key and every header value of the settings (headers often carry keys: Azure's {@code api-key}). */
@@ -52,8 +63,10 @@ final class Secrets {
 	/**
 	 * Masks a decoded string: every run of characters made of overlapping {@value #MIN_PIECE}-character pieces of a
 	 * secret (the secret itself, or any cut of it that long) becomes {@value #MASK}.
+	 * @param text decoded text
+	 * @return the text, masked
 	 */
-	String mask(String text) {
+	public String mask(String text) {
 		if (this.pieces.isEmpty() || text.length() < MIN_PIECE) {
 			return text;
 		}
@@ -90,11 +103,14 @@ final class Secrets {
 
 	/**
 	 * Masks raw provider data that may not be valid JSON (a body cut short, an event that is not a chunk): its JSON
-	 * escapes are decoded first, so that a secret spelt with unicode escapes is masked too. What comes back is
-	 * for a log line: the decoded text, masked.
+	 * escapes are decoded first, so that a secret spelt with unicode escapes is masked too.
+	 * @param raw text that may hold JSON escapes
+	 * @return the same text when it holds no secret, else the text with its escapes decoded, masked
 	 */
-	String maskRaw(String raw) {
-		return mask(unescapeJson(raw));
+	public String maskRaw(String raw) {
+		String decoded = unescapeJson(raw);
+		String masked = mask(decoded);
+		return masked.equals(decoded) ? raw : masked;
 	}
 
 	/** Decodes the escapes a JSON string may hold; anything that is not a valid escape stays as it is. */
