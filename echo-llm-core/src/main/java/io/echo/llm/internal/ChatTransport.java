@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
-import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.http.ApacheHttpClients;
@@ -50,14 +49,6 @@ final class ChatTransport {
 
 	private static final int MAX_LOGGED = 2000;
 
-	private static final String MASK = "******";
-
-	// Shorter values (a version, "true") are not credentials, and masking them would garble the provider's text.
-	private static final int MIN_SECRET_LENGTH = 8;
-
-	// The shortest start of a cut secret that is masked: shorter starts ("sk-") are common text.
-	private static final int MIN_CUT_SECRET_LENGTH = 4;
-
 	private final RestClient restClient;
 
 	private final URI uri;
@@ -68,11 +59,14 @@ final class ChatTransport {
 
 	private final TimeoutWatchdog watchdog;
 
+	private final Secrets secrets;
+
 	ChatTransport(LlmClientSettings settings, RestClient.@Nullable Builder restClient, TimeoutWatchdog watchdog) {
 		this.settings = settings;
 		this.uri = URI.create(settings.baseUrl().replaceAll("/+$", "") + "/chat/completions");
 		this.timeouts = Deadlines.Timeouts.of(settings);
 		this.watchdog = watchdog;
+		this.secrets = Secrets.of(settings);
 		RestClient.Builder builder = (restClient != null) ? restClient.clone()
 				: RestClient.builder().requestFactory(defaultRequestFactory(settings));
 		this.restClient = builder.build();
@@ -112,6 +106,11 @@ final class ChatTransport {
 
 	TimeoutWatchdog watchdog() {
 		return this.watchdog;
+	}
+
+	/** The credentials this transport sends, to mask in whatever the provider answers. */
+	Secrets secrets() {
+		return this.secrets;
 	}
 
 	/**
@@ -171,56 +170,14 @@ final class ChatTransport {
 		if (status >= 200 && status < 300) {
 			return new Opened(exchange, deadlines, status, headers);
 		}
-		String errorBody = withoutSecrets(readErrorBody(exchange));
+		String errorBody = readErrorBody(exchange);
 		exchange.close();
 		Duration wait = RetryAfter.from(headers, Clock.systemUTC());
 		retry.serverSaid(wait, shouldRetry(headers));
 		if (logger.isTraceEnabled()) {
-			logger.trace("HTTP {} body: {}", status, Texts.abbreviate(errorBody, MAX_LOGGED));
+			logger.trace("HTTP {} body: {}", status, Texts.abbreviate(this.secrets.maskRaw(errorBody), MAX_LOGGED));
 		}
-		throw ProviderErrors.apiException(status, errorBody, wait);
-	}
-
-	// Some providers quote the credential they were sent ("Incorrect API key provided: sk-..."); that text ends up
-	// in exception messages and logs, so the key and header values are masked before anything reads it.
-	String withoutSecrets(String body) {
-		String result = body;
-		String apiKey = this.settings.apiKey();
-		if (apiKey != null) {
-			result = mask(result, apiKey);
-		}
-		for (String value : this.settings.headers().values()) {
-			result = mask(result, value);
-		}
-		return result;
-	}
-
-	// A provider message is shortened before it gets here ("...(N more characters)"), so a secret quoted across the
-	// cut is masked by the part of it that is left, too.
-	private static String mask(String text, String secret) {
-		if (secret.length() < MIN_SECRET_LENGTH) {
-			return text;
-		}
-		String result = text.replace(secret, MASK);
-		int cut = result.lastIndexOf(Texts.CUT_MARK);
-		if (cut < 0) {
-			return result;
-		}
-		String kept = result.substring(0, cut);
-		for (int length = secret.length() - 1; length >= MIN_CUT_SECRET_LENGTH; length--) {
-			if (kept.endsWith(secret.substring(0, length))) {
-				return kept.substring(0, kept.length() - length) + MASK + result.substring(cut);
-			}
-		}
-		return result;
-	}
-
-	/** A provider error reported inside the stream, with any credential its message quotes masked. */
-	LlmStreamErrorException withoutSecrets(LlmStreamErrorException error) {
-		String message = error.providerMessage();
-		String masked = (message != null) ? withoutSecrets(message) : null;
-		return (masked == null || masked.equals(message)) ? error
-				: new LlmStreamErrorException(error.code(), masked, error.status());
+		throw ProviderErrors.apiException(status, errorBody, wait, this.secrets);
 	}
 
 	private static @Nullable Boolean shouldRetry(HttpHeaders headers) {

@@ -1,7 +1,9 @@
 package io.echo.llm.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.chat.ChatCompletionChunk;
@@ -35,17 +37,23 @@ final class ChunkDecoder {
 	private ChunkDecoder() {
 	}
 
+	/** Decodes an event of a service without credentials. */
 	static Decoded decode(SseEvent event) {
+		return decode(event, Secrets.NONE);
+	}
+
+	/** Decodes an event; whatever the provider's error says, and whatever is logged, has the secrets masked. */
+	static Decoded decode(SseEvent event, Secrets secrets) {
 		String data = event.data();
 		if ("error".equals(event.event())) {
-			return new Decoded(null, ProviderErrors.streamError(data), false, List.of());
+			return new Decoded(null, ProviderErrors.streamError(data, secrets), false, List.of());
 		}
 		String trimmed = data.strip();
 		if (trimmed.equals("[DONE]")) {
 			return Decoded.DONE;
 		}
 		if (!trimmed.startsWith("{")) {
-			skip("data that is not a JSON object", trimmed);
+			skip("data that is not a JSON object", trimmed, secrets);
 			return Decoded.SKIP;
 		}
 		ChatCompletionChunk chunk;
@@ -53,21 +61,24 @@ final class ChunkDecoder {
 			chunk = CHUNK_READER.readValue(trimmed);
 		}
 		catch (JacksonException ex) {
-			skip("data that is not a JSON object", trimmed);
+			skip("data that is not a JSON object", trimmed, secrets);
 			return Decoded.SKIP;
 		}
 		JsonNode error = ChunkSignals.error(chunk);
 		if (error == null && !ChunkSignals.isChunk(chunk)) {
-			skip("JSON that is not a chunk", trimmed);
+			skip("JSON that is not a chunk", trimmed, secrets);
 			return Decoded.SKIP;
 		}
 		LlmStreamErrorException failure = null;
 		if (error != null) {
-			failure = error.isObject() ? ProviderErrors.streamError(error) : ProviderErrors.streamError(trimmed);
-			// A chunk that reports an error is still handed out first when it carries choices or usage.
+			failure = error.isObject() ? ProviderErrors.streamError(error, secrets)
+					: ProviderErrors.streamError(trimmed, secrets);
+			// A chunk that reports an error is still handed out first when it carries choices or usage, but
+			// without the error: that goes on as the exception, masked, and a relay would copy it out as it was.
 			if (!ChunkSignals.carriesSomething(chunk)) {
 				return new Decoded(null, failure, false, List.of());
 			}
+			chunk = withoutError(chunk);
 		}
 		return new Decoded(chunk, failure, false, finishedChoices(chunk));
 	}
@@ -84,10 +95,18 @@ final class ChunkDecoder {
 		return ends;
 	}
 
-	private static void skip(String what, String data) {
+	private static ChatCompletionChunk withoutError(ChatCompletionChunk chunk) {
+		Map<String, JsonNode> extra = new LinkedHashMap<>(chunk.extra());
+		extra.remove("error");
+		return new ChatCompletionChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(),
+				chunk.systemFingerprint(), chunk.choices(), chunk.usage(), null, extra);
+	}
+
+	// Masked after decoding its escapes, then shortened, so that neither an escaped key nor a cut one shows.
+	private static void skip(String what, String data, Secrets secrets) {
 		logger.debug("Skipped an event carrying {}", what);
 		if (logger.isTraceEnabled()) {
-			logger.trace("Skipped event data: {}", Texts.abbreviate(data, MAX_LOGGED));
+			logger.trace("Skipped event data: {}", Texts.abbreviate(secrets.maskRaw(data), MAX_LOGGED));
 		}
 	}
 

@@ -16,7 +16,6 @@ import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmInvalidResponseException;
 import io.echo.llm.LlmNetworkException;
-import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
@@ -157,7 +156,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	/** Returns whether the event produced a chunk to hand out. */
 	private boolean handle(SseEvent event) {
-		ChunkDecoder.Decoded decoded = ChunkDecoder.decode(event);
+		ChunkDecoder.Decoded decoded = ChunkDecoder.decode(event, this.transport.secrets());
 		if (decoded.done()) {
 			endNormally("[DONE]");
 			return false;
@@ -168,8 +167,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				this.choicesFinished.add(choice.index());
 			}
 		}
-		LlmStreamErrorException error = decoded.error();
-		this.pendingError = (error != null) ? this.transport.withoutSecrets(error) : null;
+		this.pendingError = decoded.error();
 		this.next = decoded.chunk();
 		return this.next != null;
 	}

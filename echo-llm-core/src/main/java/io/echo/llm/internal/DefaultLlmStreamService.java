@@ -167,14 +167,18 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		JsonNode error = (tree != null) ? tree.get("error") : null;
 		if (error != null && !error.isNull()) {
 			// Gateways that answer errors with 200 quote the key as readily as the ones that use a 4xx status.
-			throw ProviderErrors.apiException(opened.status(), this.transport.withoutSecrets(tree.toString()), null);
+			throw ProviderErrors.apiException(opened.status(), tree.toString(), null, this.transport.secrets());
 		}
 		try {
 			return ChatJson.mapper().treeToValue(tree, ChatCompletionResponse.class);
 		}
 		catch (JacksonException ex) {
+			// Jackson quotes the value it could not bind, and that value may be a key the provider echoed.
+			String reason = String.valueOf(ex.getOriginalMessage());
+			String masked = this.transport.secrets().mask(reason);
 			throw new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
-					+ " answered with JSON that is not a chat completion: " + ex.getOriginalMessage(), ex);
+					+ " answered with JSON that is not a chat completion: " + masked,
+					masked.equals(reason) ? ex : null);
 		}
 	}
 

@@ -14,7 +14,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads the provider's error out of an error body or an in-stream error event: OpenAI's
  * {@code {"error": {"message", "type", "code"}}}, vLLM's and others' top-level {@code {"message", "code"}}, FastAPI's
- * {@code {"detail": ...}}, or plain text (shortened).
+ * {@code {"detail": ...}}, or plain text (shortened). Every string is masked with the service's {@link Secrets} once
+ * it is decoded (a key the provider wrote with JSON's unicode escapes is only recognisable then) and before it is
+ * shortened (so that a cut cannot leave a piece of a key unmasked).
  */
 final class ProviderErrors {
 
@@ -28,52 +30,56 @@ final class ProviderErrors {
 	}
 
 	/** An HTTP error status with the given body (possibly cut short). */
-	static LlmApiException apiException(int status, String body, @Nullable Duration retryAfter) {
-		ProviderError error = parse(body);
+	static LlmApiException apiException(int status, String body, @Nullable Duration retryAfter, Secrets secrets) {
+		ProviderError error = parse(body, secrets);
 		return new LlmApiException(status, error.code(), error.message(), retryAfter);
 	}
 
 	/** An error reported inside a stream (the data of an {@code event: error}). */
-	static LlmStreamErrorException streamError(String data) {
-		ProviderError error = parse(data);
+	static LlmStreamErrorException streamError(String data, Secrets secrets) {
+		ProviderError error = parse(data, secrets);
 		return new LlmStreamErrorException(error.code(), error.message(), error.status());
 	}
 
 	/** An {@code error} object found on a chunk or in a body. */
-	static LlmStreamErrorException streamError(JsonNode errorObject) {
-		ProviderError error = fromObject(errorObject);
+	static LlmStreamErrorException streamError(JsonNode errorObject, Secrets secrets) {
+		ProviderError error = fromObject(errorObject, secrets);
 		return new LlmStreamErrorException(error.code(), error.message(), error.status());
 	}
 
-	static ProviderError parse(String body) {
+	static ProviderError parse(String body, Secrets secrets) {
 		JsonNode root = readTree(body);
 		if (root != null && root.isObject()) {
 			JsonNode error = root.get("error");
 			if (error != null && error.isObject()) {
-				return fromObject(error);
+				return fromObject(error, secrets);
 			}
 			if (error != null && error.isString()) {
-				return new ProviderError(error.stringValue(), text(root.get("code")), status(root));
+				return new ProviderError(shorten(secrets.mask(error.stringValue())),
+						secrets.maskNullable(text(root.get("code"))), status(root));
 			}
 			if (root.has("message")) {
-				return fromObject(root);
+				return fromObject(root, secrets);
 			}
 			JsonNode detail = root.get("detail");
 			if (detail != null) {
-				return new ProviderError(shorten(detail.isString() ? detail.stringValue() : detail.toString()), null, 0);
+				String text = secrets.maskNullable(text(detail));
+				return new ProviderError((text != null) ? shorten(text) : null, null, 0);
 			}
 		}
-		String text = body.strip();
+		// Not JSON, or JSON cut short: its escapes are decoded all the same before masking.
+		String text = secrets.maskRaw(body).strip();
 		return new ProviderError(text.isEmpty() ? null : shorten(text), null, 0);
 	}
 
-	private static ProviderError fromObject(JsonNode error) {
-		String message = text(error.get("message"));
+	private static ProviderError fromObject(JsonNode error, Secrets secrets) {
+		String message = secrets.maskNullable(text(error.get("message")));
 		String code = text(error.get("code"));
 		if (code == null) {
 			code = text(error.get("type"));
 		}
-		return new ProviderError((message != null) ? shorten(message) : null, code, status(error));
+		return new ProviderError((message != null) ? shorten(message) : null, secrets.maskNullable(code),
+				status(error));
 	}
 
 	/** {@code status_code}, or a numeric {@code code} (OpenRouter sends {@code "code": 400}). */
@@ -90,11 +96,12 @@ final class ProviderErrors {
 		return 0;
 	}
 
+	/** A value's text, or an object's or array's JSON with its strings decoded (Jackson escapes only what it must). */
 	private static @Nullable String text(@Nullable JsonNode node) {
 		if (node == null || node.isNull() || node.isMissingNode()) {
 			return null;
 		}
-		String text = node.isValueNode() ? node.asString() : node.toString();
+		String text = node.isValueNode() ? node.asString() : Secrets.unescapeJson(node.toString());
 		return text.isEmpty() ? null : text;
 	}
 

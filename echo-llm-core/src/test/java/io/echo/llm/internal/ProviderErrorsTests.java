@@ -20,7 +20,7 @@ class ProviderErrorsTests {
 			"<html>Bad gateway</html> | <html>Bad gateway</html> | none | 0",
 			"'' | none | none | 0" })
 	void readsMessageCodeAndStatus(String body, String message, String code, int status) {
-		ProviderErrors.ProviderError error = ProviderErrors.parse(body);
+		ProviderErrors.ProviderError error = ProviderErrors.parse(body, Secrets.NONE);
 		assertThat(error.message()).isEqualTo(message);
 		assertThat(error.code()).isEqualTo(code);
 		assertThat(error.status()).isEqualTo(status);
