@@ -81,6 +81,14 @@ public interface LlmCallListener {
 		}
 
 		/**
+		 * An event was skipped: well-formed JSON that is not a chunk (a provider's status or ping object), or an
+		 * event with empty data. Skipped events reset no timeout; many of them may hint at a provider that the engine
+		 * does not understand.
+		 */
+		default void skippedEvent() {
+		}
+
+		/**
 		 * The whole response of a call that does not stream ({@link LlmStreamService#complete}) was read, before
 		 * {@link #end} with {@link Outcome#SUCCESS}. Its {@link ChatCompletionResponse#usage() usage}, when the
 		 * provider reports it, is the token count of the call (a stream reports it in a chunk instead).

@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param model model applied to requests that name none, or {@code null}
  * @param headers extra request headers (Azure's {@code api-key}, {@code OpenAI-Organization}, ...)
  * @param connectTimeout time allowed to open the connection
- * @param firstChunkTimeout time allowed from sending the request until the first event
- * @param idleTimeout time allowed between events once the first arrived
+ * @param firstChunkTimeout time allowed from sending the request until the first chunk (comments and pings do not
+ * count)
+ * @param idleTimeout time allowed between chunks once the first arrived (comments, pings and partial events do not
+ * reset it)
  * @param overallTimeout time allowed for the whole stream
  * @param maxAttempts attempts in all, the first included (1 = no retry)
  * @param initialBackoff first wait between attempts, doubled each time

@@ -27,8 +27,8 @@ public interface LlmStreamService {
 
 	/**
 	 * Sends the request without streaming and returns the whole response, retrying as {@link #stream} does.
-	 * Interrupting the calling thread while it waits to retry stops the call: it throws at once, and the thread
-	 * stays interrupted.
+	 * Interrupting the calling thread stops the call within a second in every phase: it throws
+	 * {@link LlmCancelledException}, and the thread stays interrupted.
 	 * @throws LlmException on any failure
 	 */
 	ChatCompletionResponse complete(ChatCompletionRequest request);
@@ -36,11 +36,52 @@ public interface LlmStreamService {
 	/**
 	 * Sends the request with {@code "stream": true} and returns once the response status is known. Failures before
 	 * the first chunk is handed out are retried; later ones are thrown from the iteration. Interrupting the calling
-	 * thread while it waits to retry stops the call, as {@link ChatCompletionStream#cancel()} does later: it throws at
-	 * once, and the thread stays interrupted.
-	 * @throws LlmException when the call fails or is interrupted before the stream opens
+	 * thread stops the call within a second in every phase (connecting, waiting for the headers, waiting to retry):
+	 * it throws {@link LlmCancelledException}, and the thread stays interrupted. To stop it from another thread, pass
+	 * an {@link LlmCancellation} ({@link #stream(ChatCompletionRequest, LlmCancellation)}).
+	 * @throws LlmException when the call fails before the stream opens; {@link LlmCancelledException} when it is
+	 * interrupted
 	 */
 	ChatCompletionStream stream(ChatCompletionRequest request);
+
+	/**
+	 * {@link #stream(ChatCompletionRequest)} that another thread can stop before it returns: after
+	 * {@link LlmCancellation#cancel()} a call still connecting, waiting for the response headers or waiting to retry
+	 * throws {@link LlmCancelledException} within a second, with its connection closed and no further attempt sent;
+	 * a stream already returned ends as by {@link ChatCompletionStream#cancel()}. A relay uses this to stop the
+	 * upstream call as soon as its own client goes away, whatever phase the call is in.
+	 * <p>
+	 * The default implementation can only stop the stream once {@code stream()} returned; the engine's stops it in
+	 * every phase.
+	 * @param cancellation the signal that stops the call; {@code null} for none
+	 * @throws LlmCancelledException when the signal was (or is) given before the stream opened
+	 */
+	default ChatCompletionStream stream(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
+		if (cancellation == null) {
+			return stream(request);
+		}
+		if (cancellation.isCancelled()) {
+			throw new LlmCancelledException("The LLM call was cancelled before it started", null);
+		}
+		ChatCompletionStream stream = stream(request);
+		cancellation.onCancel(stream::cancel);
+		return stream;
+	}
+
+	/**
+	 * {@link #complete(ChatCompletionRequest)} that another thread can stop in any phase (see
+	 * {@link #stream(ChatCompletionRequest, LlmCancellation)}).
+	 * <p>
+	 * The default implementation only refuses to start once cancelled; the engine's stops the call in every phase.
+	 * @param cancellation the signal that stops the call; {@code null} for none
+	 * @throws LlmCancelledException when the signal is given before the response was read
+	 */
+	default ChatCompletionResponse complete(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
+		if (cancellation != null && cancellation.isCancelled()) {
+			throw new LlmCancelledException("The LLM call was cancelled before it started", null);
+		}
+		return complete(request);
+	}
 
 	/** Returns a builder that starts from {@link LlmClientSettings#defaults()}. */
 	static Builder builder() {
@@ -103,8 +144,9 @@ public interface LlmStreamService {
 		}
 
 		/**
-		 * Time allowed from sending the request until the first event (default 30 s); keep-alive comments do not
-		 * reset it. Fails with kind {@code FIRST_CHUNK}, retried while nothing was handed out.
+		 * Time allowed from sending the request until the first chunk (default 30 s); keep-alive comments, pings
+		 * (events that carry no chunk) and partial events do not count. Fails with kind {@code FIRST_CHUNK}, retried
+		 * while nothing was handed out. Raise it for models that think long before their first token.
 		 */
 		public Builder firstChunkTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
@@ -112,7 +154,10 @@ public interface LlmStreamService {
 			return this;
 		}
 
-		/** Time allowed without a byte between events (default 60 s); fails with kind {@code IDLE}. */
+		/**
+		 * Time allowed waiting for the next chunk once one arrived (default 60 s); only chunks reset it, not
+		 * keep-alive comments, pings or the bytes of an unfinished event. Fails with kind {@code IDLE}.
+		 */
 		public Builder idleTimeout(Duration timeout) {
 			LlmClientSettings s = this.settings;
 			this.settings = s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), timeout, s.overallTimeout());

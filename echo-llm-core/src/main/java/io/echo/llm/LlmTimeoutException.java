@@ -11,10 +11,10 @@ public class LlmTimeoutException extends LlmException {
 		/** Opening the TCP (and TLS) connection took too long. */
 		CONNECT,
 
-		/** No event arrived between sending the request and the first event. */
+		/** No chunk arrived between sending the request and the deadline; comments and pings do not count. */
 		FIRST_CHUNK,
 
-		/** No bytes arrived for too long between events. */
+		/** No chunk arrived for too long after the last one; comments, pings and partial events do not count. */
 		IDLE,
 
 		/** The whole stream took too long. */

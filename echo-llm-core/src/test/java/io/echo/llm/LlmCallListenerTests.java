@@ -186,6 +186,11 @@ class LlmCallListenerTests extends RawServerSupport {
 				}
 
 				@Override
+				public void skippedEvent() {
+					Recorder.this.events.add("skipped");
+				}
+
+				@Override
 				public void response(ChatCompletionResponse response) {
 					Usage usage = response.usage();
 					Recorder.this.events.add("response usage "

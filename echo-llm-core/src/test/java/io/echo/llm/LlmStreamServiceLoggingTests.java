@@ -59,7 +59,7 @@ class LlmStreamServiceLoggingTests extends RawServerSupport {
 						+ "\r\n\r\n{}");
 				return;
 			}
-			exchange.sseHeaders().chunk("data: not json\n\n").chunk(chunkEvent("c1", "Hi")).endBody();
+			exchange.sseHeaders().chunk("data: {\"status\":\"busy\"}\n\n").chunk(chunkEvent("c1", "Hi")).endBody();
 		});
 		try (ChatCompletionStream stream = client(this.server.baseUrl()).build().stream(TestStreams.request(PROMPT))) {
 			assertThatExceptionOfType(LlmTruncatedStreamException.class).isThrownBy(() -> ids(stream));

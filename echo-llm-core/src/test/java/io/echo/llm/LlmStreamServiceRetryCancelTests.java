@@ -109,7 +109,7 @@ class LlmStreamServiceRetryCancelTests extends RawServerSupport {
 		waiting.get().interrupt();
 		Outcome outcome = call.get(10, TimeUnit.SECONDS);
 		assertThat(outcome.interrupted()).as("interrupt flag kept").isTrue();
-		assertThat(outcome.failure()).isExactlyInstanceOf(LlmException.class)
+		assertThat(outcome.failure()).isExactlyInstanceOf(LlmCancelledException.class)
 			.hasMessageContaining("cancelled")
 			.hasCauseInstanceOf(LlmApiException.class);
 		assertThat(this.server.requests()).hasSize(1);
@@ -120,7 +120,7 @@ class LlmStreamServiceRetryCancelTests extends RawServerSupport {
 	}
 
 	/** Opens when the retry policy logs the back-off it is about to wait out. */
-	private static final class BackOffSignal extends AppenderBase<ILoggingEvent> {
+	static final class BackOffSignal extends AppenderBase<ILoggingEvent> {
 
 		private final CountDownLatch latch = new CountDownLatch(1);
 

@@ -90,10 +90,18 @@ class LlmStreamServiceTimeoutTests extends RawServerSupport {
 	}
 
 	@Test
-	void overallTimeoutFiresThoughKeepAliveCommentsKeepTheStreamFromIdling() throws Exception {
+	void overallTimeoutFiresThoughChunksKeepTheStreamFromIdling() throws Exception {
 		this.server = new RawHttpServer((exchange) -> {
-			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
-			commentForever(exchange);
+			exchange.sseHeaders();
+			try {
+				for (int i = 1;; i++) {
+					exchange.chunk(chunkEvent("c" + i, "Hi"));
+					Thread.sleep(20);
+				}
+			}
+			catch (IOException ex) {
+				// The client closed the connection: the timeout did its job.
+			}
 		});
 		LlmStreamService llm = client(this.server.baseUrl()).idleTimeout(Duration.ofMillis(150))
 			.overallTimeout(Duration.ofMillis(600))
@@ -102,7 +110,7 @@ class LlmStreamServiceTimeoutTests extends RawServerSupport {
 		try (ChatCompletionStream stream = llm.stream(hello())) {
 			assertTimeout(stream, Kind.OVERALL, seen);
 		}
-		assertThat(seen).containsExactly("c1");
+		assertThat(seen).hasSizeGreaterThan(1);
 	}
 
 	@Test

@@ -180,10 +180,23 @@ final class RawHttpServer implements AutoCloseable {
 			return this;
 		}
 
+		/** Closes the sending side (FIN) without ending the body, and waits for the client to close. */
+		void closeOutput() throws IOException {
+			this.socket.shutdownOutput();
+			awaitClientClose();
+		}
+
 		/** Resets the connection (RST instead of FIN). */
 		void reset() throws IOException {
 			this.socket.setSoLinger(true, 0);
 			this.socket.close();
+		}
+
+		/** The client closed the connection (a write to it failed): records that it did. */
+		void clientClosed() {
+			if (!RawHttpServer.this.closing) {
+				RawHttpServer.this.clientClosed.countDown();
+			}
 		}
 
 		/**

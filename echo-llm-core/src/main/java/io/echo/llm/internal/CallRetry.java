@@ -24,8 +24,8 @@ import org.springframework.util.backoff.BackOffExecution;
  * shown: each attempt reports it through {@link #serverSaid} before it throws.
  * <p>
  * Retried: I/O failures before a response, connect and first-chunk timeouts, 408, 409, 429 and 5xx, unless the server
- * says {@code x-should-retry: false}; {@code x-should-retry: true} also retries other statuses, but never 400, 401,
- * 403, 404 or 422 (a request that is wrong stays wrong). A server wait replaces the computed back-off, even above
+ * says {@code x-should-retry: false}; {@code x-should-retry: true} also retries other statuses, but never 3xx, 400,
+ * 401, 403, 404 or 422 (a request that is wrong stays wrong). Never after a cancel or an interrupt. A server wait replaces the computed back-off, even above
  * {@code maxBackoff}; one above {@code maxRetryAfter} fails the call at once.
  * <p>
  * The back-off is waited out here, not in {@code RetryTemplate}'s {@code Thread.sleep}: {@link #cancel()} from another
@@ -115,7 +115,8 @@ final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 		}
 		if (failure instanceof LlmApiException api) {
 			int status = api.status();
-			if (NEVER_RETRIED.contains(status)) {
+			// A redirect would redirect again; it is not followed either (see ResponseChecks.redirect).
+			if (NEVER_RETRIED.contains(status) || (status >= 300 && status < 400)) {
 				return false;
 			}
 			Boolean serverSays = this.serverShouldRetry;

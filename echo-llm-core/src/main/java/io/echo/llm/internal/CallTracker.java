@@ -26,6 +26,8 @@ final class CallTracker {
 
 	private long chunks;
 
+	private volatile @Nullable Runnable onEnd;
+
 	private CallTracker(LlmCallListener.Call call) {
 		this.call = call;
 	}
@@ -76,8 +78,25 @@ final class CallTracker {
 		if (!this.ended.compareAndSet(false, true)) {
 			return false;
 		}
+		Runnable action = this.onEnd;
+		if (action != null) {
+			action.run();
+		}
 		safely(() -> this.call.end(outcome, error));
 		return true;
+	}
+
+	/** Runs the given action when the call ends (at once if it has ended already). */
+	void onEnd(Runnable action) {
+		this.onEnd = action;
+		if (this.ended.get()) {
+			action.run();
+		}
+	}
+
+	/** An event that carried no chunk was skipped. */
+	void skipped() {
+		safely(this.call::skippedEvent);
 	}
 
 	private static void safely(Runnable action) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.echo.llm.LlmCancelledException;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
@@ -121,10 +122,15 @@ final class ChatTransport {
 		Exchange exchange = new Exchange();
 		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
 		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
+		exchange.watchInterrupts(this.watchdog.interrupts());
 		retry.attemptStarted(exchange);
 		try {
 			HeaderWait headerWait = exchange.headerWait();
 			headerWait.enter();
+			exchange.startWaiting();
+			if (Thread.currentThread().isInterrupted()) {
+				exchange.interrupt();
+			}
 			if (exchange.aborted()) {
 				throw new IllegalStateException("aborted before sending");
 			}
@@ -147,11 +153,16 @@ final class ChatTransport {
 			throw failure(exchange, ex, tracker);
 		}
 		finally {
+			exchange.stopWaiting();
 			exchange.headerWait().exit();
+			exchange.restoreInterrupt();
 		}
 	}
 
 	private void addHeaders(HttpHeaders headers) {
+		// The stream is read as it arrives, without an inflater buffering between the socket and the caller; a
+		// server that compresses anyway is refused (ResponseChecks) rather than read as garbage.
+		headers.set(HttpHeaders.ACCEPT_ENCODING, "identity");
 		String apiKey = this.settings.apiKey();
 		if (apiKey != null && !apiKey.isEmpty()) {
 			headers.setBearerAuth(apiKey);
@@ -168,7 +179,12 @@ final class ChatTransport {
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();
 		if (status >= 200 && status < 300) {
+			ResponseChecks.checkEncoding(headers, this.uri);
 			return new Opened(exchange, deadlines, status, headers);
+		}
+		if (status >= 300 && status < 400) {
+			exchange.close();
+			throw ResponseChecks.redirect(status, headers, this.uri, this.secrets::mask);
 		}
 		String errorBody = readErrorBody(exchange);
 		exchange.close();
@@ -208,9 +224,14 @@ final class ChatTransport {
 	/** Maps a failure with no usable response to the exception the caller sees. */
 	LlmException failure(Exchange exchange, Exception ex, CallTracker tracker) {
 		if (exchange.cancelled()) {
-			return new LlmException("The LLM call was cancelled", ex);
+			exchange.restoreInterrupt();
+			return new LlmCancelledException("The LLM call was cancelled", ex);
 		}
 		Kind kind = exchange.timedOut();
+		if (kind == null && Thread.currentThread().isInterrupted()) {
+			// The JDK client woke up on the caller's interrupt before the watchdog noticed it.
+			return new LlmCancelledException("The LLM call was interrupted", ex);
+		}
 		if (kind == null && isConnectTimeout(ex)) {
 			kind = Kind.CONNECT;
 		}
@@ -251,11 +272,18 @@ final class ChatTransport {
 	 */
 	int read(Opened opened, byte[] buffer) throws IOException {
 		Deadlines deadlines = opened.deadlines();
+		Exchange exchange = opened.exchange();
+		if (Thread.currentThread().isInterrupted()) {
+			// A socket read would not notice; the interrupt watch would, a period later.
+			exchange.interrupt();
+		}
 		deadlines.readStarted(this.watchdog.now());
+		exchange.startWaiting();
 		try {
-			return opened.exchange().body().read(buffer);
+			return exchange.body().read(buffer);
 		}
 		finally {
+			exchange.stopWaiting();
 			deadlines.readEnded(this.watchdog.now());
 		}
 	}

@@ -20,7 +20,9 @@ import tools.jackson.databind.ObjectReader;
 
 /**
  * Turns one server-sent event into what the stream does with it: hand out a chunk, end at {@code [DONE]}, fail with
- * the provider's error (after the chunk it rode on, when that carried anything), or skip data that is not a chunk.
+ * the provider's error (after the chunk it rode on, when that carried anything), skip an event that is well-formed
+ * JSON but not a chunk (or has empty data: a ping), or report data that cannot be decoded (malformed JSON, or beyond
+ * Jackson's nesting, length or number limits), which the stream must not skip: content would be lost unseen.
  * Each event is bound once, straight from its text (no JSON tree in between); control decisions (errors, finish
  * reasons) are taken by {@link ChunkSignals} from the fields as the provider sent them, so they do not depend on how
  * the wire types map a provider's quirks.
@@ -46,14 +48,24 @@ final class ChunkDecoder {
 	static Decoded decode(SseEvent event, Secrets secrets) {
 		String data = event.data();
 		if ("error".equals(event.event())) {
-			return new Decoded(null, ProviderErrors.streamError(data, secrets), false, List.of());
+			return new Decoded(null, ProviderErrors.streamError(data, secrets), false, List.of(), null);
 		}
 		String trimmed = data.strip();
 		if (trimmed.equals("[DONE]")) {
 			return Decoded.DONE;
 		}
+		if (trimmed.isEmpty()) {
+			skip("empty data", trimmed, secrets);
+			return Decoded.SKIP;
+		}
 		if (!trimmed.startsWith("{")) {
-			skip("data that is not a JSON object", trimmed, secrets);
+			try {
+				ChatJson.mapper().readTree(trimmed);
+			}
+			catch (JacksonException ex) {
+				return Decoded.invalid(ex);
+			}
+			skip("JSON that is not an object", trimmed, secrets);
 			return Decoded.SKIP;
 		}
 		ChatCompletionChunk chunk;
@@ -61,8 +73,7 @@ final class ChunkDecoder {
 			chunk = CHUNK_READER.readValue(trimmed);
 		}
 		catch (JacksonException ex) {
-			skip("data that is not a JSON object", trimmed, secrets);
-			return Decoded.SKIP;
+			return Decoded.invalid(ex);
 		}
 		JsonNode error = ChunkSignals.error(chunk);
 		if (error == null && !ChunkSignals.isChunk(chunk)) {
@@ -76,11 +87,11 @@ final class ChunkDecoder {
 			// A chunk that reports an error is still handed out first when it carries choices or usage, but
 			// without the error: that goes on as the exception, masked, and a relay would copy it out as it was.
 			if (!ChunkSignals.carriesSomething(chunk)) {
-				return new Decoded(null, failure, false, List.of());
+				return new Decoded(null, failure, false, List.of(), null);
 			}
 			chunk = withoutError(chunk);
 		}
-		return new Decoded(chunk, failure, false, finishedChoices(chunk));
+		return new Decoded(chunk, failure, false, finishedChoices(chunk), null);
 	}
 
 	private static List<ChoiceEnd> finishedChoices(ChatCompletionChunk chunk) {
@@ -126,13 +137,23 @@ final class ChunkDecoder {
 	 * @param error provider error to throw after the chunk, or {@code null}
 	 * @param done whether the event was {@code [DONE]}
 	 * @param choices the choices the chunk touched and whether each finished
+	 * @param undecodable why the data could not be decoded, or {@code null}; its message may quote the data
 	 */
 	record Decoded(@Nullable ChatCompletionChunk chunk, @Nullable LlmStreamErrorException error, boolean done,
-			List<ChoiceEnd> choices) {
+			List<ChoiceEnd> choices, @Nullable JacksonException undecodable) {
 
-		static final Decoded DONE = new Decoded(null, null, true, List.of());
+		static final Decoded DONE = new Decoded(null, null, true, List.of(), null);
 
-		static final Decoded SKIP = new Decoded(null, null, false, List.of());
+		static final Decoded SKIP = new Decoded(null, null, false, List.of(), null);
+
+		static Decoded invalid(JacksonException ex) {
+			return new Decoded(null, null, false, List.of(), ex);
+		}
+
+		/** Whether the event was skipped: neither a chunk, an error, the end, nor undecodable. */
+		boolean skipped() {
+			return this == SKIP;
+		}
 
 	}
 

@@ -10,9 +10,11 @@ import org.jspecify.annotations.Nullable;
  * The first-chunk, idle and overall deadlines of one HTTP exchange, on a nanosecond clock. Written by the reading
  * thread (cheap volatile stores), read by the watchdog; all arithmetic is overflow-safe ({@code a - b < 0}).
  * <ul>
- * <li>first chunk: from sending the request until the first event; keep-alive comments do not count.</li>
- * <li>idle: once an event arrived, the time the reader waits without receiving a byte; comments count. Time the
- * caller spends between reads (processing a chunk) is not idle time: the bytes wait in the socket.</li>
+ * <li>first chunk: from sending the request until the first chunk; comments, pings (events that carry no chunk) and
+ * the bytes of an unfinished event do not count.</li>
+ * <li>idle: once a chunk arrived, the time the reader waits for the next one; again only chunks count, so that an
+ * upstream that sends keep-alives or drips an event that never ends still times out. Time the caller spends between
+ * reads (processing a chunk) is not idle time: the bytes wait in the socket.</li>
  * <li>overall: from the start of the call (all attempts) to its end; nothing resets it.</li>
  * </ul>
  */
@@ -29,9 +31,16 @@ final class Deadlines {
 
 	private final long callStart;
 
-	private volatile long lastActivity;
+	/**
+	 * While the reader waits: when the idle clock started, counting back the time it already waited since the last
+	 * chunk (reads that returned bytes but no chunk). Written by the reader, read by the watchdog.
+	 */
+	private volatile long idleFrom;
 
-	private volatile boolean eventSeen;
+	/** Time the reader waited since the last chunk, up to the end of its last read. */
+	private volatile long idleSpent;
+
+	private volatile boolean chunkSeen;
 
 	private volatile boolean reading;
 
@@ -39,28 +48,29 @@ final class Deadlines {
 		this.timeouts = timeouts;
 		this.callStart = callStart;
 		this.attemptStart = attemptStart;
-		this.lastActivity = attemptStart;
+		this.idleFrom = attemptStart;
 	}
 
-	/** The reader starts waiting for bytes: the idle clock runs from here. */
+	/** The reader starts waiting for bytes: the idle clock runs on from where the last read left it. */
 	void readStarted(long now) {
-		this.lastActivity = now;
+		this.idleFrom = now - this.idleSpent;
 		this.reading = true;
 	}
 
-	/** The reader got bytes (or an error): it is no longer waiting. */
+	/** The reader got bytes (or an error): it is no longer waiting; the idle clock stops, but is not reset. */
 	void readEnded(long now) {
-		this.lastActivity = now;
+		this.idleSpent = now - this.idleFrom;
 		this.reading = false;
 	}
 
-	/** An event was dispatched: the first-chunk deadline no longer applies. */
-	void eventArrived() {
-		this.eventSeen = true;
+	/** A chunk arrived: the first-chunk deadline no longer applies, and the idle clock starts again. */
+	void chunkArrived() {
+		this.idleSpent = 0;
+		this.chunkSeen = true;
 	}
 
-	boolean eventSeen() {
-		return this.eventSeen;
+	boolean chunkSeen() {
+		return this.chunkSeen;
 	}
 
 	/** The deadline passed at {@code now}, or {@code null}. */
@@ -68,12 +78,12 @@ final class Deadlines {
 		if (this.timeouts.overall() > 0 && now - (this.callStart + this.timeouts.overall()) >= 0) {
 			return Kind.OVERALL;
 		}
-		if (!this.eventSeen) {
+		if (!this.chunkSeen) {
 			if (this.timeouts.firstChunk() > 0 && now - (this.attemptStart + this.timeouts.firstChunk()) >= 0) {
 				return Kind.FIRST_CHUNK;
 			}
 		}
-		else if (this.timeouts.idle() > 0 && this.reading && now - (this.lastActivity + this.timeouts.idle()) >= 0) {
+		else if (this.timeouts.idle() > 0 && this.reading && now - (this.idleFrom + this.timeouts.idle()) >= 0) {
 			return Kind.IDLE;
 		}
 		return null;
@@ -85,14 +95,14 @@ final class Deadlines {
 		if (this.timeouts.overall() > 0) {
 			next = Math.min(next, this.callStart + this.timeouts.overall() - now);
 		}
-		if (!this.eventSeen) {
+		if (!this.chunkSeen) {
 			if (this.timeouts.firstChunk() > 0) {
 				next = Math.min(next, this.attemptStart + this.timeouts.firstChunk() - now);
 			}
 		}
 		else if (this.timeouts.idle() > 0) {
-			// When the reader is not waiting, look again one idle period later: it will have restarted the clock.
-			long from = this.reading ? this.lastActivity : now;
+			// When the reader is not waiting, its clock resumes, at the earliest, now.
+			long from = this.reading ? this.idleFrom : now - this.idleSpent;
 			next = Math.min(next, from + this.timeouts.idle() - now);
 		}
 		if (next == Long.MAX_VALUE) {

@@ -13,6 +13,7 @@ import java.util.stream.StreamSupport;
 
 import io.echo.llm.ChatCompletionStream;
 import io.echo.llm.LlmCallListener.Outcome;
+import io.echo.llm.LlmCancelledException;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmInvalidResponseException;
 import io.echo.llm.LlmNetworkException;
@@ -26,6 +27,7 @@ import io.echo.llm.sse.SseParser;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 /**
  * The caller's side of one streamed call: reads the body only when asked for the next chunk (the bytes wait in the
@@ -161,6 +163,16 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			endNormally("[DONE]");
 			return false;
 		}
+		if (decoded.skipped()) {
+			// Resets no timer: an upstream that only pings must still time out.
+			this.tracker.skipped();
+			return false;
+		}
+		JacksonException undecodable = decoded.undecodable();
+		if (undecodable != null) {
+			undecodable(undecodable);
+			return false;
+		}
 		for (ChunkDecoder.ChoiceEnd choice : decoded.choices()) {
 			this.choicesSeen.add(choice.index());
 			if (choice.finished()) {
@@ -169,7 +181,28 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		}
 		this.pendingError = decoded.error();
 		this.next = decoded.chunk();
-		return this.next != null;
+		if (this.next == null) {
+			return false;
+		}
+		// Only chunks reset the first-chunk and idle clocks: comments, pings and partial events never do.
+		this.opened.exchange().chunkArrived();
+		return true;
+	}
+
+	/**
+	 * Data that cannot be decoded is not skipped (its content would be lost unseen). At the end of the body it is an
+	 * event the connection cut short, so the stream was truncated. The parser's message may quote the data, so it is
+	 * masked and not kept as the cause.
+	 */
+	private void undecodable(JacksonException ex) {
+		if (this.eof) {
+			fail(new LlmTruncatedStreamException("The LLM stream from " + this.transport.uri() + " ended inside an"
+					+ " event after " + this.tracker.chunks() + " chunks; the answer is probably incomplete"));
+			return;
+		}
+		String why = Texts.abbreviate(this.transport.secrets().mask(String.valueOf(ex.getOriginalMessage())), 200);
+		fail(new LlmInvalidResponseException("The LLM provider at " + this.transport.uri() + " sent an event whose "
+				+ "data could not be decoded, after " + this.tracker.chunks() + " chunks: " + why, null));
 	}
 
 	private void readMore() {
@@ -187,7 +220,6 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			this.parser.finishAndDispatchPending();
 			return;
 		}
-		int queued = this.events.size();
 		try {
 			this.parser.feed(this.buffer, 0, read);
 		}
@@ -195,21 +227,21 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			this.bodyFailure = new LlmInvalidResponseException(
 					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex);
 		}
-		if (this.events.size() > queued) {
-			this.opened.exchange().eventArrived();
-		}
 	}
 
 	private void readFailed(IOException ex) {
 		Exchange exchange = this.opened.exchange();
-		if (this.cancelled || exchange.cancelled()) {
+		if (this.cancelled || (exchange.cancelled() && !exchange.interrupted())) {
 			endCancelled();
 			return;
 		}
 		Kind kind = exchange.timedOut();
+		if (exchange.interrupted() || (kind == null && Thread.currentThread().isInterrupted())) {
+			interrupted(ex);
+			return;
+		}
 		if (kind == null) {
-			fail(new LlmNetworkException("Reading the LLM stream from " + this.transport.uri() + " failed after "
-					+ this.tracker.chunks() + " chunks: " + ex, ex));
+			readCut(ex);
 			return;
 		}
 		LlmTimeoutException timeout = this.transport.timeout(kind, this.tracker);
@@ -220,6 +252,36 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		fail(timeout);
 	}
 
+	/**
+	 * The connection failed or was closed mid-body. After chunks were handed out the answer is cut short: a
+	 * truncation, whatever the socket said (okhttp and httpx raise an I/O error here too, without a type for it).
+	 * Before any, the provider could not be read at all.
+	 */
+	private void readCut(IOException ex) {
+		long chunks = this.tracker.chunks();
+		if (chunks > 0) {
+			fail(new LlmTruncatedStreamException("The LLM stream from " + this.transport.uri() + " was cut after "
+					+ chunks + " chunks (" + ex + "); the answer is probably incomplete", ex));
+			return;
+		}
+		fail(new LlmNetworkException("Reading the LLM stream from " + this.transport.uri() + " failed after "
+				+ chunks + " chunks: " + ex, ex));
+	}
+
+	/** The reading thread was interrupted: end as cancelled, and say so, with the thread still interrupted. */
+	private void interrupted(IOException ex) {
+		this.ended = true;
+		this.next = null;
+		this.pendingError = null;
+		this.opened.exchange().close();
+		Thread.currentThread().interrupt();
+		this.tracker.end(Outcome.CANCELLED, null);
+		this.reopener.cancel();
+		logger.trace("Stream interrupted after {} chunks", this.tracker.chunks());
+		throw new LlmCancelledException("The LLM stream was interrupted after " + this.tracker.chunks() + " chunks",
+				ex);
+	}
+
 	/** Nothing was handed out yet: the request may be sent again, as the retry policy allows. */
 	private void reopen(LlmTimeoutException timeout) {
 		this.opened.exchange().close();
@@ -228,8 +290,13 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			reopened = this.reopener.reopen(timeout);
 		}
 		catch (LlmException ex) {
+			if (ex instanceof LlmCancelledException && !this.cancelled && Thread.currentThread().isInterrupted()) {
+				// Interrupted while waiting to retry: the call ended as cancelled; say so, as for any interrupt.
+				this.ended = true;
+				throw ex;
+			}
 			if (this.reopener.cancelled()) {
-				// Cancelled or interrupted while waiting to retry: end quietly, as after any cancel.
+				// Cancelled while waiting to retry: end quietly, as after any cancel.
 				endCancelled();
 				return;
 			}

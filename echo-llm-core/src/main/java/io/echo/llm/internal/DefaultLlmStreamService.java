@@ -8,6 +8,8 @@ import java.util.Objects;
 
 import io.echo.llm.ChatCompletionStream;
 import io.echo.llm.LlmCallListener;
+import io.echo.llm.LlmCancellation;
+import io.echo.llm.LlmCancelledException;
 import io.echo.llm.LlmCallListener.Outcome;
 import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmException;
@@ -88,26 +90,43 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	@Override
 	public ChatCompletionStream stream(ChatCompletionRequest request) {
+		return stream(request, null);
+	}
+
+	@Override
+	public ChatCompletionStream stream(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
 		ChatCompletionRequest prepared = prepare(request, true);
-		Call call = new Call(prepared, true);
+		Call call = new Call(prepared, true, cancellation);
 		ChatTransport.Opened opened = call.open(null, EVENT_STREAM);
-		if (MediaType.APPLICATION_JSON.isCompatibleWith(opened.headers().getContentType())) {
+		if (ResponseChecks.isJson(opened.headers())) {
 			rejectJsonInsteadOfStream(opened, call.tracker);
 		}
-		return new DefaultChatCompletionStream(opened, call, call.tracker, this.transport,
-				this.settings.maxEventBytes());
+		LlmInvalidResponseException wrongType = ResponseChecks.notAnEventStream(opened.headers(),
+				this.transport.uri());
+		if (wrongType != null) {
+			opened.exchange().close();
+			call.tracker.end(Outcome.ERROR, wrongType);
+			throw wrongType;
+		}
+		DefaultChatCompletionStream stream = new DefaultChatCompletionStream(opened, call, call.tracker,
+				this.transport, this.settings.maxEventBytes());
+		call.opened(stream);
+		return stream;
 	}
 
 	/**
 	 * Some gateways answer an error (or ignore {@code "stream": true}) with a plain JSON body and status 200: say
-	 * so, with the provider's message, rather than report a truncated stream.
+	 * so, with the provider's message, rather than report a truncated stream. A whole completion is refused too
+	 * (as okhttp-sse refuses any type but an event stream): the caller asked for a stream and would get it in one
+	 * piece, after the first-chunk timeout meant for the first token.
 	 */
 	private void rejectJsonInsteadOfStream(ChatTransport.Opened opened, CallTracker tracker) {
 		LlmException failure;
 		try {
 			readResponse(opened, tracker);
 			failure = new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
-					+ " answered a streaming request with a JSON body instead of an event stream", null);
+					+ " answered a streaming request with Content-Type " + opened.headers().getContentType()
+					+ " (a whole completion) instead of text/event-stream", null);
 		}
 		catch (LlmException ex) {
 			failure = ex;
@@ -115,14 +134,19 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		finally {
 			opened.exchange().close();
 		}
-		tracker.end(Outcome.ERROR, failure);
+		tracker.end((failure instanceof LlmCancelledException) ? Outcome.CANCELLED : Outcome.ERROR, failure);
 		throw failure;
 	}
 
 	@Override
 	public ChatCompletionResponse complete(ChatCompletionRequest request) {
+		return complete(request, null);
+	}
+
+	@Override
+	public ChatCompletionResponse complete(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
 		ChatCompletionRequest prepared = prepare(request, false);
-		Call call = new Call(prepared, false);
+		Call call = new Call(prepared, false, cancellation);
 		ChatTransport.Opened opened = call.open(null, MediaType.APPLICATION_JSON);
 		try {
 			ChatCompletionResponse response = readResponse(opened, call.tracker);
@@ -131,7 +155,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			return response;
 		}
 		catch (LlmException ex) {
-			call.tracker.end(Outcome.ERROR, ex);
+			call.tracker.end((ex instanceof LlmCancelledException) ? Outcome.CANCELLED : Outcome.ERROR, ex);
 			throw ex;
 		}
 		finally {
@@ -154,7 +178,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 	private ChatCompletionResponse readResponse(ChatTransport.Opened opened, CallTracker tracker) {
 		// The headers count as the first chunk; from here the idle and overall deadlines guard the body.
-		opened.exchange().eventArrived();
+		opened.exchange().chunkArrived();
 		byte[] body = readBody(opened, tracker);
 		JsonNode tree;
 		try {
@@ -191,6 +215,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 				read = this.transport.read(opened, buffer);
 				if (read > 0) {
 					out.write(buffer, 0, read);
+					// A whole response has no chunks: its bytes keep the idle deadline away.
+					opened.exchange().chunkArrived();
 				}
 				if (out.size() > this.settings.maxEventBytes()) {
 					throw new LlmInvalidResponseException("The LLM provider's response is larger than "
@@ -218,11 +244,18 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 
 		private final long start;
 
-		Call(ChatCompletionRequest request, boolean streaming) {
+		/** The stream once it opened, for a cancel through the caller's {@link LlmCancellation}. */
+		private volatile @Nullable DefaultChatCompletionStream stream;
+
+		Call(ChatCompletionRequest request, boolean streaming, @Nullable LlmCancellation cancellation) {
 			this.tracker = CallTracker.start(DefaultLlmStreamService.this.listener,
 					new LlmCallListener.CallInfo(DefaultLlmStreamService.this.clientName, request.model(), streaming,
 							DefaultLlmStreamService.this.serverAddress, DefaultLlmStreamService.this.serverPort));
 			this.retry = new CallRetry(DefaultLlmStreamService.this.settings);
+			if (cancellation != null) {
+				// Forgotten when the call ends, so that a signal kept for long holds no finished calls.
+				this.tracker.onEnd(cancellation.onCancel(this::cancelCall));
+			}
 			this.template = new RetryTemplate(this.retry);
 			this.start = DefaultLlmStreamService.this.transport.watchdog().now();
 			if (logger.isDebugEnabled()) {
@@ -251,6 +284,22 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			this.retry.cancel();
 		}
 
+		void opened(DefaultChatCompletionStream opened) {
+			this.stream = opened;
+			if (this.retry.cancelled()) {
+				opened.cancel();
+			}
+		}
+
+		/** Through the caller's {@link LlmCancellation}: whatever phase the call is in. */
+		private void cancelCall() {
+			this.retry.cancel();
+			DefaultChatCompletionStream opened = this.stream;
+			if (opened != null) {
+				opened.cancel();
+			}
+		}
+
 		/**
 		 * Sends attempts until one opens or the policy gives up.
 		 * @param pending a failure of an attempt that opened but timed out before its first chunk, to retry
@@ -276,8 +325,11 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 					// Cancelled or interrupted, possibly while waiting to retry: the caller stopped the call, which
 					// did not fail by itself.
 					this.tracker.end(Outcome.CANCELLED, null);
-					throw new LlmException("The LLM call was cancelled before it completed; its last attempt failed"
-							+ " with " + failure.getClass().getSimpleName(), failure);
+					if (failure instanceof LlmCancelledException) {
+						throw failure;
+					}
+					throw new LlmCancelledException("The LLM call was cancelled before it completed; its last "
+							+ "attempt failed with " + failure.getClass().getSimpleName(), failure);
 				}
 				this.tracker.end(Outcome.ERROR, failure);
 				throw failure;
@@ -309,6 +361,10 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 					throw replay;
 				}
 				CallRetry retry = Call.this.retry;
+				if (retry.cancelled() || Thread.currentThread().isInterrupted()) {
+					// Cancelled before the call started, or between attempts: send nothing more.
+					throw new LlmCancelledException("The LLM call was cancelled", null);
+				}
 				Throwable previous = retry.lastFailure();
 				int number = retry.startAttempt();
 				if (number > 1 && previous != null) {

@@ -27,6 +27,9 @@ final class Exchange {
 
 	private static final Object CLOSED = new Object();
 
+	/** The thread waiting in the exchange was interrupted: a cancel whose thread must stay interrupted. */
+	private static final Object INTERRUPTED = new Object();
+
 	/** How long {@link #finish()} waits for the rest of a body. */
 	private static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -44,6 +47,11 @@ final class Exchange {
 
 	private volatile @Nullable Runnable abortHandle;
 
+	private volatile @Nullable InterruptWatch interrupts;
+
+	/** The thread blocked in the exchange (waiting for the headers, or reading the body), or {@code null}. */
+	private volatile @Nullable Thread waiter;
+
 	HeaderWait headerWait() {
 		return this.headerWait;
 	}
@@ -52,11 +60,33 @@ final class Exchange {
 		this.watch = watch;
 	}
 
-	/** An event (or, for a plain response, the headers) arrived: from now on the idle deadline applies. */
-	void eventArrived() {
+	/** Lets the given watch abort this exchange when its waiting thread is interrupted, until it ends. */
+	void watchInterrupts(InterruptWatch interrupts) {
+		this.interrupts = interrupts;
+		interrupts.add(this);
+	}
+
+	/** The current thread blocks in the exchange until {@link #stopWaiting()}; an interrupt of it aborts. */
+	void startWaiting() {
+		this.waiter = Thread.currentThread();
+	}
+
+	void stopWaiting() {
+		this.waiter = null;
+	}
+
+	@Nullable Thread waiter() {
+		return this.waiter;
+	}
+
+	/**
+	 * A chunk (or, for a plain response, the headers or bytes of its body) arrived: from now on the idle deadline
+	 * applies, and its clock starts again. Called by the thread that reads the body.
+	 */
+	void chunkArrived() {
 		TimeoutWatchdog.Watch current = this.watch;
 		if (current != null) {
-			current.eventArrived();
+			current.chunkArrived();
 		}
 	}
 
@@ -105,6 +135,23 @@ final class Exchange {
 	void cancel() {
 		if (this.end.compareAndSet(null, CANCELLED)) {
 			abort();
+		}
+	}
+
+	/** The thread waiting in the exchange was interrupted: abort as for a cancel, unless it already ended. */
+	void interrupt() {
+		if (this.end.compareAndSet(null, INTERRUPTED)) {
+			abort();
+		}
+	}
+
+	/**
+	 * Sets the current thread's interrupt flag again if an interrupt aborted the exchange: aborting a header wait
+	 * interrupts the waiter once more and {@link HeaderWait#exit()} clears that, which would clear the caller's too.
+	 */
+	void restoreInterrupt() {
+		if (this.end.get() == INTERRUPTED) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -161,8 +208,15 @@ final class Exchange {
 		return reason != null && reason != CLOSED;
 	}
 
+	/** Whether a cancel (or an interrupt of the waiting thread) aborted the exchange. */
 	boolean cancelled() {
-		return this.end.get() == CANCELLED;
+		Object reason = this.end.get();
+		return reason == CANCELLED || reason == INTERRUPTED;
+	}
+
+	/** Whether an interrupt of the waiting thread aborted the exchange. */
+	boolean interrupted() {
+		return this.end.get() == INTERRUPTED;
 	}
 
 	/** The timeout that aborted the exchange, or {@code null}. */
@@ -199,6 +253,10 @@ final class Exchange {
 		TimeoutWatchdog.Watch current = this.watch;
 		if (current != null) {
 			current.stop();
+		}
+		InterruptWatch currentInterrupts = this.interrupts;
+		if (currentInterrupts != null) {
+			currentInterrupts.remove(this);
 		}
 	}
 

@@ -27,9 +27,16 @@ final class TimeoutWatchdog {
 
 	private final LongSupplier nanoTime;
 
+	private final InterruptWatch interrupts = new InterruptWatch(this);
+
 	TimeoutWatchdog(ScheduledExecutorService timer, LongSupplier nanoTime) {
 		this.timer = timer;
 		this.nanoTime = nanoTime;
+	}
+
+	/** Aborts exchanges whose waiting thread was interrupted, on this watchdog's thread. */
+	InterruptWatch interrupts() {
+		return this.interrupts;
 	}
 
 	/** The watchdog shared by every service in the JVM. */
@@ -108,15 +115,15 @@ final class TimeoutWatchdog {
 		}
 
 		/**
-		 * The first event arrived: the first-chunk deadline gives way to the idle one, which may come sooner than
-		 * the check already scheduled, so schedule again. Happens once per exchange.
+		 * A chunk arrived: the idle clock starts again. After the first, the first-chunk deadline gives way to the
+		 * idle one, which may come sooner than the check already scheduled, so schedule again (once per exchange).
 		 */
-		void eventArrived() {
-			if (this.deadlines.eventSeen()) {
-				return;
+		void chunkArrived() {
+			boolean first = !this.deadlines.chunkSeen();
+			this.deadlines.chunkArrived();
+			if (first) {
+				this.watchdog.arm(this);
 			}
-			this.deadlines.eventArrived();
-			this.watchdog.arm(this);
 		}
 
 		TimeoutWatchdog watchdog() {
