@@ -73,6 +73,11 @@ final class CompositeLlmCallListener implements LlmCallListener {
 		}
 
 		@Override
+		public void skippedEvent() {
+			each(LlmCallListener.Call::skippedEvent);
+		}
+
+		@Override
 		public void response(ChatCompletionResponse response) {
 			each((call) -> call.response(response));
 		}

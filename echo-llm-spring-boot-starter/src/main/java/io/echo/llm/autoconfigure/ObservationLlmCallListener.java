@@ -110,6 +110,9 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 	/** Counter of chunks handed to callers. */
 	public static final String CHUNKS = "echo.llm.client.chunks";
 
+	/** Counter of well-formed events that were not chunks (skipped), also a key of the observation. */
+	public static final String SKIPPED_EVENTS = "echo.llm.client.skipped.events";
+
 	/** Counter of retried attempts. */
 	public static final String RETRIES = "echo.llm.client.retries";
 
@@ -194,6 +197,8 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 
 		private long chunks;
 
+		private long skippedEvents;
+
 		private long lastChunkNanos;
 
 		private @Nullable String responseModel;
@@ -223,6 +228,11 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 				this.meters.counter(TIMEOUTS, this.tags.and("kind", kind.name().toLowerCase(Locale.ROOT)))
 					.increment();
 			}
+		}
+
+		@Override
+		public void skippedEvent() {
+			this.skippedEvents++;
 		}
 
 		@Override
@@ -287,6 +297,9 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 				highCardinality(INPUT_TOKENS, reported.promptTokens());
 				highCardinality(OUTPUT_TOKENS, reported.completionTokens());
 			}
+			if (this.skippedEvents > 0) {
+				this.observation.highCardinalityKeyValue(SKIPPED_EVENTS, String.valueOf(this.skippedEvents));
+			}
 			if (!this.finishReasons.isEmpty()) {
 				this.observation.highCardinalityKeyValue(FINISH_REASONS, String.join(",", this.finishReasons));
 			}
@@ -311,6 +324,13 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 				.tags(this.tags)
 				.register(meters)
 				.increment(this.chunks);
+			if (this.skippedEvents > 0) {
+				Counter.builder(SKIPPED_EVENTS)
+					.description("Well-formed events of LLM streams that were not chunks, skipped")
+					.tags(this.tags)
+					.register(meters)
+					.increment(this.skippedEvents);
+			}
 			if (reported != null) {
 				Tags tags = this.tags.and(RESPONSE_MODEL, responseModel());
 				tokens(meters, tags, "input", reported.promptTokens());

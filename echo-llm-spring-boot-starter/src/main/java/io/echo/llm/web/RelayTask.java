@@ -3,9 +3,9 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.echo.llm.ChatCompletionStream;
+import io.echo.llm.LlmCancellation;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -61,12 +61,13 @@ final class RelayTask implements Runnable {
 
 	private final Opening opening;
 
-	private final AtomicReference<@Nullable ChatCompletionStream> upstream = new AtomicReference<>();
 
 	// Set once by the first outcome (completed, failed, cancelled), which is the one logged.
 	private final AtomicBoolean ended = new AtomicBoolean();
 
 	private volatile boolean cancelled;
+
+	private final LlmCancellation cancellation = new LlmCancellation();
 
 	private volatile RelayLog.Phase phase = RelayLog.Phase.CONNECTING;
 
@@ -89,11 +90,11 @@ final class RelayTask implements Runnable {
 		this.opening = opening;
 	}
 
-	/** Remembers how the task was submitted, so that {@link #cancel} can interrupt it while it connects. */
+	/** Remembers how the task was submitted, so that {@link #cancel} can drop it while it waits for a thread. */
 	void submitted(Future<?> future) {
 		this.future = future;
 		if (this.cancelled) {
-			future.cancel(true);
+			future.cancel(false);
 		}
 	}
 
@@ -104,7 +105,7 @@ final class RelayTask implements Runnable {
 		}
 		ChatCompletionStream opened;
 		try {
-			opened = this.service.stream(this.request);
+			opened = this.service.stream(this.request, this.cancellation);
 		}
 		catch (RuntimeException ex) {
 			if (!this.cancelled && this.opening.failedBeforeOpen(ex)) {
@@ -121,9 +122,7 @@ final class RelayTask implements Runnable {
 
 	private void pump(ChatCompletionStream opened) {
 		try (ChatCompletionStream stream = opened) {
-			this.upstream.set(stream);
 			if (this.cancelled) {
-				// cancel() ran between stream() returning and the set above, and found nothing to cancel.
 				return;
 			}
 			this.phase = RelayLog.Phase.FIRST_CHUNK;
@@ -168,8 +167,8 @@ final class RelayTask implements Runnable {
 	}
 
 	/**
-	 * Stops the relay: closes the upstream connection if it is open, or interrupts the task while it connects or
-	 * waits to retry. Callable from any thread, any number of times; the first call of a stream not yet ended logs
+	 * Stops the relay: closes the upstream connection in whatever phase the call is (through its
+	 * {@link LlmCancellation}), or drops the task while it waits for a thread. Callable from any thread, any number of times; the first call of a stream not yet ended logs
 	 * the cancellation.
 	 * @param reason why, for the log: {@code client gone}, {@code stopped}, ...
 	 */
@@ -182,16 +181,12 @@ final class RelayTask implements Runnable {
 		if (this.ended.compareAndSet(false, true)) {
 			this.log.cancelled(reason, this.phase, this.chunks, cause);
 		}
-		ChatCompletionStream stream = this.upstream.get();
-		if (stream != null) {
-			stream.cancel();
-			return;
-		}
+		// Ends the call in every phase: connecting, waiting for the headers, backing off, reading the body.
+		this.cancellation.cancel();
 		Future<?> submitted = this.future;
 		if (submitted != null) {
-			submitted.cancel(true);
+			submitted.cancel(false);
 		}
-		// Opened meanwhile? run() checks the flag right after publishing the stream, and so is covered.
 	}
 
 }

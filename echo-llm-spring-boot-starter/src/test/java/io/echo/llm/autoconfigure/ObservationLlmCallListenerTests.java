@@ -89,6 +89,19 @@ class ObservationLlmCallListenerTests {
 	}
 
 	@Test
+	void skippedEventsAreCountedOnTheObservationAndAMeter() {
+		Call call = this.listener.start(new CallInfo("default", "m", true, "h", 80));
+		call.skippedEvent();
+		call.chunk(chunk("{\"model\":\"m\",\"choices\":[]}"));
+		call.skippedEvent();
+		call.end(Outcome.SUCCESS, null);
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasSingleObservationThat()
+			.hasHighCardinalityKeyValue("echo.llm.client.skipped.events", "2");
+		assertThat(this.meters.get("echo.llm.client.skipped.events").counter().count()).isEqualTo(2.0);
+	}
+
+	@Test
 	void everyCallHasTheSameKeysSoTheTimerKeepsOneSetOfTags() {
 		this.listener.start(new CallInfo("default", "m", true, "h", 80)).end(Outcome.SUCCESS, null);
 		this.listener.start(new CallInfo("default", null, false))
