@@ -44,7 +44,8 @@ import tools.jackson.databind.node.TreeTraversingParser;
  * the field of its JSON name; fields without a component, and the original value of a
  * field the component cannot reproduce exactly (an explicit null, a number read as text, a single string read as a
  * list, a value of the wrong type), go to the record's {@code extra} map. On writing, such an original is written in
- * place of the typed value as long as the typed value is still the one read from it; a changed value wins.
+ * place of the typed value as long as the typed value is still the one read from it; a changed value wins. A field
+ * sent twice reads as its last value, as in a JSON tree: it is written back once.
  * <p>
  * A component's JSON name is its {@link JsonProperty @JsonProperty} value, else its name in snake_case. Supported
  * component types: {@code String}, {@code int}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
@@ -190,6 +191,7 @@ final class WireCodec {
 	private static Object readRecord(Shape shape, JsonParser parser, DeserializationContext context) {
 		Object[] args = new Object[shape.components.size() + 1];
 		@Nullable Map<String, JsonNode> extra = null;
+		long seen = 0;
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
 			Component component = shape.byName.get(name);
@@ -197,6 +199,13 @@ final class WireCodec {
 				extra = putOwned(extra, name, context.readTree(parser));
 				continue;
 			}
+			long bit = 1L << component.position;
+			if ((seen & bit) != 0 && extra != null) {
+				// A field sent twice: the last value wins, as in the tree (and in Jackson's binding). An original
+				// kept for the first value would be written in its place, or dropped, and break the round trip.
+				extra.remove(name);
+			}
+			seen |= bit;
 			Object typed = component.readFast(parser, token, context);
 			if (typed == NOT_FAST || typed instanceof Fallback) {
 				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : context.readTree(parser);
@@ -390,6 +399,10 @@ final class WireCodec {
 			RecordComponent last = recordComponents[recordComponents.length - 1];
 			if (!last.getName().equals("extra") || last.getType() != Map.class) {
 				throw new IllegalStateException(type.getName() + " must end with a Map<String, JsonNode> extra");
+			}
+			if (recordComponents.length > Long.SIZE + 1) {
+				// The streaming read marks the components it has seen in the bits of a long.
+				throw new IllegalStateException(type.getName() + " has more than " + Long.SIZE + " components");
 			}
 			Class<?>[] types = new Class<?>[recordComponents.length];
 			for (int i = 0; i < recordComponents.length; i++) {

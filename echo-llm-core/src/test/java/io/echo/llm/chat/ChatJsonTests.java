@@ -95,6 +95,23 @@ class ChatJsonTests {
 	}
 
 	@Test
+	void fieldSentTwiceTakesItsLastValueAndIsWrittenBackOnce() {
+		// As Jackson binds typed fields: the last one wins. The first, inexact value must not stay behind in extra.
+		String json = "{'id':'c','model':1782862782,'model':'glm-4.7','choices':[{'index':0,'index':1,"
+				+ "'delta':{'content':7,'content':'a'}},{'index':2,'delta':{'role':'assistant'},'delta':'x'}]}";
+		ChatCompletionChunk chunk = chunk(json);
+		assertThat(chunk.model()).isEqualTo("glm-4.7");
+		assertThat(chunk.extra()).isEmpty();
+		assertThat(chunk.choices().get(0).index()).isEqualTo(1);
+		assertThat(chunk.choices().get(0).delta().extra()).isEmpty();
+		assertThat(chunk.choices().get(1).delta()).isNull();
+		assertThat(written(chunk)).isEqualTo(tree("{'id':'c','model':'glm-4.7','choices':[{'index':1,"
+				+ "'delta':{'content':'a'}},{'index':2,'delta':'x'}]}"));
+		assertThat(chunk(written(chunk).toString())).isEqualTo(chunk);
+		assertThat(ChatJson.mapper().treeToValue(tree(json), ChatCompletionChunk.class)).isEqualTo(chunk);
+	}
+
+	@Test
 	void contentPartsInADeltaAreWrittenBack() {
 		String json = "{'choices':[{'index':0,'delta':{'content':[{'type':'thinking','thinking':[{'type':'text',"
 				+ "'text':'Okay'}]}]}}]}";

@@ -63,6 +63,22 @@ class TranscriptFuzzTests {
 		});
 	}
 
+	/** Found by seed 2266919260370: damage had doubled a stretch of a chunk, so {@code model} came twice. */
+	@Test
+	void damagedChunkWithAFieldSentTwiceWritesBackAsItWasRead() {
+		byte[] body = ReadSideFuzzTests.utf8("data: {\"id\":\"202607010739425543ff9439144b2c\",\"created\":1782862782,"
+				+ "\"object\":\"chat.completion.chunk\",\"model\":1782862782,\"object\":\"chat.completion.chunk\","
+				+ "\"model\":\"glm-4.7\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+				+ "\"reasoning_content\":\"  **Identify the Core Concept\"}}]}\n\ndata: [DONE]\n\n");
+		Outcome outcome = ReadSide.read(body, SseParser.DEFAULT_MAX_EVENT_BYTES);
+		assertThat(outcome.failure()).isNull();
+		assertThat(outcome.chunks()).singleElement().satisfies((chunk) -> {
+			assertThat(chunk.model()).isEqualTo("glm-4.7");
+			assertThat(chunk.extra()).isEmpty();
+		});
+		assertWritesBackAsRelaysDo(outcome);
+	}
+
 	/** Applies one to five random kinds of damage, each described in {@code log}. */
 	private static byte[] damage(Gen gen, byte[] original, StringBuilder log) {
 		byte[] body = original.clone();
