@@ -136,7 +136,6 @@ class LlmStreamServiceEchoedKeyTests extends RawServerSupport {
 	void skippedDataThatEchoesTheKey(boolean escaped) throws Exception {
 		String key = escaped ? escape(KEY) : KEY;
 		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
-			.chunk("data: not json, but the key " + key + "\n\n")
 			.chunk("data: {\"note\":\"the key is " + key + "\"}\n\n")
 			.chunk("data: {\"note\":\"the header is " + escape(HEADER_SECRET) + "\"}\n\n")
 			.chunk(chunkEvent("c1", "Hi"))
@@ -148,6 +147,24 @@ class LlmStreamServiceEchoedKeyTests extends RawServerSupport {
 		assertThat(chunks).hasSize(2);
 		assertThat(this.appender.list).map(ILoggingEvent::getFormattedMessage)
 			.anySatisfy((line) -> assertThat(line).startsWith("Skipped event data: "));
+		assertLogsClean();
+	}
+
+	@ParameterizedTest(name = "escaped={0}")
+	@MethodSource("spellings")
+	void undecodableDataThatEchoesTheKey(boolean escaped) throws Exception {
+		// Data that is not JSON ends the stream; Jackson's message quotes it, so the exception must be masked.
+		String key = escaped ? escape(KEY) : KEY;
+		this.server = new RawHttpServer((exchange) -> exchange.sseHeaders()
+			.chunk(chunkEvent("c1", "Hi"))
+			.chunk("data: not json, but the key " + key + "\n\n")
+			.endBody());
+		List<ChatCompletionChunk> chunks = new ArrayList<>();
+		LlmInvalidResponseException failure = catchThrowableOfType(LlmInvalidResponseException.class,
+				() -> consume(service(), chunks));
+		assertThat(chunks).hasSize(1);
+		assertThat(failure).hasMessageContaining("could not be decoded");
+		assertNoSecret(failure);
 		assertLogsClean();
 	}
 

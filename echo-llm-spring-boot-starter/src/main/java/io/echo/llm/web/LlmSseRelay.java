@@ -196,7 +196,8 @@ public class LlmSseRelay implements AutoCloseable {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		StatusGate gate = new StatusGate(result, emitter, watch);
-		RelayTask task = new RelayTask(service, request, RelayEvents.of(format), new EmitterSink(watch), requestLog(),
+		RelayEvents events = RelayEvents.of(format, request);
+		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), requestLog(),
 				gate);
 		gate.task = task;
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
