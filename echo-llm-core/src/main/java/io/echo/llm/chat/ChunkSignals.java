@@ -1,5 +1,8 @@
 package io.echo.llm.chat;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -36,6 +39,20 @@ public final class ChunkSignals {
 		}
 		JsonNode original = chunk.extraAsRead().get("error");
 		return (original != null && !original.isNull()) ? original : null;
+	}
+
+	/**
+	 * The chunk without its provider error (typed or extra), every other field as read: a chunk that is handed out
+	 * before its error goes on as the (masked) exception must not carry the error text out with it.
+	 * @param chunk the chunk
+	 * @return the chunk without {@code error}
+	 */
+	public static ChatCompletionChunk withoutError(ChatCompletionChunk chunk) {
+		Map<String, JsonNode> extra = new LinkedHashMap<>(chunk.extraAsRead());
+		extra.remove("error");
+		// choicesAsRead(), not choices(): an absent or mistyped field stays absent, so its original is written back.
+		return new ChatCompletionChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(),
+				chunk.systemFingerprint(), chunk.choicesAsRead(), chunk.usage(), null, extra);
 	}
 
 	/** Whether the choice's {@code finish_reason} was a non-empty string. */

@@ -1,9 +1,7 @@
 package io.echo.llm.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.chat.ChatCompletionChunk;
@@ -89,7 +87,7 @@ final class ChunkDecoder {
 			if (!ChunkSignals.carriesSomething(chunk)) {
 				return new Decoded(null, failure, false, List.of(), null);
 			}
-			chunk = withoutError(chunk);
+			chunk = ChunkSignals.withoutError(chunk);
 		}
 		return new Decoded(chunk, failure, false, finishedChoices(chunk), null);
 	}
@@ -104,13 +102,6 @@ final class ChunkDecoder {
 			ends.add(new ChoiceEnd(choice.index(), ChunkSignals.finished(choice)));
 		}
 		return ends;
-	}
-
-	private static ChatCompletionChunk withoutError(ChatCompletionChunk chunk) {
-		Map<String, JsonNode> extra = new LinkedHashMap<>(chunk.extra());
-		extra.remove("error");
-		return new ChatCompletionChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(),
-				chunk.systemFingerprint(), chunk.choices(), chunk.usage(), null, extra);
 	}
 
 	// Masked after decoding its escapes, then shortened, so that neither an escaped key nor a cut one shows.
