@@ -62,7 +62,7 @@ class OpenAiErrors {
 		// A relayed stream carries the relay's id, and the relay logged its failure under it already: one line each.
 		if (response.getHeader(LlmSseRelay.REQUEST_ID_HEADER) == null) {
 			// The message may quote the provider, and the provider may quote the prompt or a key: only at DEBUG.
-			logger.warn("LLM call failed: {} (status {}, code {})", ex.getClass().getSimpleName(), ex.status(),
+			logger.info("LLM call failed: {} (status {}, code {})", ex.getClass().getSimpleName(), ex.status(),
 					ex.code());
 			logger.debug("LLM call failure: {}", ex.getMessage());
 		}
