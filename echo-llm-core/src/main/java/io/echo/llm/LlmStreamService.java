@@ -87,7 +87,7 @@ public interface LlmStreamService {
 		return new Builder();
 	}
 
-	/** Builds an {@link LlmStreamService}. A zero or negative timeout disables it. */
+	/** Builds an {@link LlmStreamService}. A zero or negative timeout disables it. Not thread-safe. */
 	final class Builder {
 
 		private LlmClientSettings settings = LlmClientSettings.defaults();
