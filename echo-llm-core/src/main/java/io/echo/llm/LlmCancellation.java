@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LlmCancellation {
 
+	/** Guarded by itself, as is {@code cancelled}: any thread may cancel while calls register and unregister. */
 	private final List<Runnable> actions = new ArrayList<>();
 
 	private boolean cancelled;

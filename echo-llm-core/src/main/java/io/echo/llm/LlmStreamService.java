@@ -7,7 +7,6 @@ import java.util.Objects;
 
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatCompletionResponse;
-import io.echo.llm.internal.DefaultLlmStreamService;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.client.RestClient;
 
@@ -88,7 +87,7 @@ public interface LlmStreamService {
 		return new Builder();
 	}
 
-	/** Builds an {@link LlmStreamService}. A zero or negative timeout disables it. */
+	/** Builds an {@link LlmStreamService}. A zero or negative timeout disables it. Not thread-safe. */
 	final class Builder {
 
 		private LlmClientSettings settings = LlmClientSettings.defaults();
@@ -238,7 +237,7 @@ public interface LlmStreamService {
 		/** Builds the service; it holds one HTTP client, so build once per endpoint and share it. */
 		public LlmStreamService build() {
 			LlmClientSettings built = this.settings.withHeaders(this.headers);
-			return new DefaultLlmStreamService(built, this.restClient, this.clientName, this.listener);
+			return EngineLookup.create(built, this.restClient, this.clientName, this.listener);
 		}
 
 	}

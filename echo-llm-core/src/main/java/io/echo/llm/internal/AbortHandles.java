@@ -5,10 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where an HTTP client hook hands the engine the abort handle of the request it is about to execute. The engine
  * marks the thread that sends a request ({@link #sending}); a hook running on that thread inside the client (for
- * Apache HttpClient 5, the exec interceptor that {@code io.echo.llm.http.ApacheHttpClients} installs) calls
- * {@link #register}. Not API: public only for that hook.
+ * Apache HttpClient 5, the exec interceptor that {@link ApacheSetup} installs) calls {@link #register}.
  */
-public final class AbortHandles {
+final class AbortHandles {
 
 	private static final ThreadLocal<@Nullable Exchange> SENDING = new ThreadLocal<>();
 
@@ -19,7 +18,7 @@ public final class AbortHandles {
 	 * Gives the exchange whose request the current thread is sending a way to abort it at once from any thread
 	 * (closing its connection, so that a blocked read returns). Does nothing outside an engine call.
 	 */
-	public static void register(Runnable abort) {
+	static void register(Runnable abort) {
 		Exchange exchange = SENDING.get();
 		if (exchange != null) {
 			exchange.abortWith(abort);

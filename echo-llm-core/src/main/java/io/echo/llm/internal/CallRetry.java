@@ -31,6 +31,10 @@ import org.springframework.util.backoff.BackOffExecution;
  * The back-off is waited out here, not in {@code RetryTemplate}'s {@code Thread.sleep}: {@link #cancel()} from another
  * thread must end a wait of a server's {@code Retry-After} at once, and an interrupt of the waiting thread counts as a
  * cancel (the flag stays set for the caller).
+ * <p>
+ * Threads: {@code attempts}, {@code serverWait}, {@code serverShouldRetry} and {@code lastFailure} belong to the
+ * thread that runs the call (the retry template runs every attempt on it); {@code cancelled}, {@code inFlight} and the
+ * cancel latch are shared with {@link #cancel()}, which any thread may call.
  */
 final class CallRetry implements RetryPolicy, BackOff, BackOffExecution {
 

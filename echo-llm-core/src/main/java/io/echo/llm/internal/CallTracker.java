@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The listener's view of one call: ends it exactly once whichever of success, failure and cancel comes first (a
  * cancel from another thread races the reader), and keeps a misbehaving listener from breaking the call.
+ * <p>
+ * Threads: {@code chunks} is counted by the reading thread only; {@code ended} and {@code onEnd} are shared with a
+ * cancelling thread (atomic and volatile).
  */
 final class CallTracker {
 

@@ -24,7 +24,6 @@ import io.echo.llm.LlmException;
 import io.echo.llm.LlmNetworkException;
 import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
-import io.echo.llm.http.ApacheHttpClients;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +77,7 @@ final class ChatTransport {
 	 * {@code HttpClient}; the system property {@value TransportChoice#PROPERTY} ({@code apache} or {@code jdk}) pins one.
 	 */
 	private static ClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
-		return TransportChoice.useApache() ? ApacheHttpClients.requestFactory(settings.connectTimeout())
+		return TransportChoice.useApache() ? ApacheSetup.requestFactory(settings.connectTimeout())
 				: jdkRequestFactory(settings);
 	}
 

@@ -34,6 +34,12 @@ import tools.jackson.core.JacksonException;
  * socket meanwhile), so nothing is buffered ahead of the caller. One thread iterates; {@link #cancel()} may come
  * from any other. A first-chunk timeout before anything was handed out is retried in place through
  * {@link Reopener}; any later failure ends the stream, after the chunks that arrived before it.
+ * <p>
+ * Threads: every mutable field belongs to the <em>iterating thread</em> (the caller's, which calls {@code hasNext},
+ * {@code next} and normally {@code close}) except {@link #opened} and {@link #cancelled}, which {@link #cancel()}
+ * reads and writes from any thread and are therefore volatile. Everything a canceller does beyond that flag goes
+ * through thread-safe objects: the {@link Exchange} (aborting closes the socket, so the iterating thread's blocked read
+ * fails), the {@link Reopener} and the {@link CallTracker}.
  */
 final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk> {
 
@@ -49,26 +55,34 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private final int maxEventBytes;
 
+	/** Bytes read from the body, handed to {@link #parser} at once. */
 	private final byte[] buffer = new byte[BUFFER_SIZE];
 
+	/** Events parsed from the last read, not yet decoded. */
 	private final ArrayDeque<SseEvent> events = new ArrayDeque<>();
 
+	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
 	private final Set<Integer> choicesSeen = new HashSet<>();
 
 	private final Set<Integer> choicesFinished = new HashSet<>();
 
+	/** The current attempt; replaced by the iterating thread on reopen, read by cancel() to abort it. */
 	private volatile ChatTransport.Opened opened;
 
+	/** Set by cancel() from any thread; the iterating thread then ends quietly. */
 	private volatile boolean cancelled;
 
 	private SseParser parser;
 
+	/** {@link #iterator()} was called; a stream is iterated once. */
 	private boolean iterated;
 
 	private boolean eof;
 
+	/** The stream ended (normally, failed or cancelled): {@link #hasNext()} answers false from now on. */
 	private boolean ended;
 
+	/** A decoded chunk that {@link #hasNext()} found and {@link #next()} has not yet handed out. */
 	private @Nullable ChatCompletionChunk next;
 
 	/** Provider error to throw once the chunk it came with has been handed out. */

@@ -231,7 +231,11 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		return out.toByteArray();
 	}
 
-	/** One call: its listener, its retry state, and the request bytes sent by every attempt. */
+	/**
+	 * One call: its listener, its retry state, and the request bytes sent by every attempt. Runs on the caller's
+	 * thread (then the thread that iterates the stream, when it reopens); {@link #cancel()} comes from any thread, so
+	 * {@code stream} is volatile.
+	 */
 	private final class Call implements DefaultChatCompletionStream.Reopener {
 
 		private final CallTracker tracker;
@@ -341,7 +345,10 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			return this.retry.cancelled();
 		}
 
-		/** One run of the retry template; a pending failure is replayed first so that the policy decides on it. */
+		/**
+		 * One run of the retry template; a pending failure is replayed first so that the policy decides on it. Used by
+		 * the call's thread only.
+		 */
 		private final class Attempt implements Retryable<ChatTransport.Opened> {
 
 			private @Nullable LlmException pending;

@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * blocked in a body read wakes when the body {@code InputStream} is closed (Spring's
  * {@code JdkClientHttpResponse.close()} would drain the body first, which never returns on a connection the server
  * holds open).
+ * <p>
+ * Threads: the sending thread sets the abort handle (through the client's hook) and the body; the reading thread sets
+ * the watch and the waiter; the watchdog, a cancelling thread and the interrupt watch read them to abort. So every
+ * field is volatile, and {@code end} (who ended the exchange first) is atomic.
  */
 final class Exchange {
 

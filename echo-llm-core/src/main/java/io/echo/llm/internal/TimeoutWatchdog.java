@@ -95,7 +95,10 @@ final class TimeoutWatchdog {
 		}
 	}
 
-	/** Deadlines being watched; {@link #stop()} when the exchange ends. */
+	/**
+	 * Deadlines being watched; {@link #stop()} when the exchange ends. Shared by the reading thread (which stops it)
+	 * and the watchdog thread (which reschedules {@code next}): hence the volatile fields.
+	 */
 	static final class Watch {
 
 		private final TimeoutWatchdog watchdog;

@@ -6,7 +6,7 @@ import io.echo.llm.benchmarks.Fixtures;
 import io.echo.llm.benchmarks.Fixtures.DecodeInput;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
-import io.echo.llm.internal.EngineDecoding;
+import io.echo.llm.internal.Decoding;
 import io.echo.llm.sse.SseParser;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -62,7 +62,7 @@ public class DecodeBenchmark {
 	@Benchmark
 	@OperationsPerInvocation(EVENTS)
 	public void engineDecode(Input input, Split split, Blackhole blackhole) {
-		SseParser parser = new SseParser((event) -> blackhole.consume(EngineDecoding.decode(event)));
+		SseParser parser = new SseParser((event) -> blackhole.consume(Decoding.decode(event)));
 		split.feed(parser, input.sse);
 		parser.finish();
 	}

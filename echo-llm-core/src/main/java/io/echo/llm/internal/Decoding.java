@@ -5,12 +5,12 @@ import io.echo.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lets the decode benchmark call the engine's own event decoding, which is package-private: this class shares the
- * package from the benchmark jar (a split package works on the class path). Benchmark code only, not API.
+ * The engine's own decoding of one server-sent event, for the decode benchmark (echo-llm-benchmarks), which must
+ * measure exactly what a stream does per event. Not API: it may change or go in any release.
  */
-public final class EngineDecoding {
+public final class Decoding {
 
-	private EngineDecoding() {
+	private Decoding() {
 	}
 
 	/** What the engine hands out for one event: the chunk, or {@code null} for {@code [DONE]} and skipped data. */

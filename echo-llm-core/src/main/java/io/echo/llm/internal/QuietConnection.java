@@ -1,4 +1,4 @@
-package io.echo.llm.http;
+package io.echo.llm.internal;
 
 import java.io.IOException;
 import java.net.Socket;
