@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +8,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.echo.llm.web.LlmStreamStore.Batch;
-import io.echo.llm.web.LlmStreamStore.Follower;
-import io.echo.llm.web.LlmStreamStore.StoredEvent;
+import io.echo.llm.web.resume.LlmStreamStore.Batch;
+import io.echo.llm.web.resume.LlmStreamStore.Follower;
+import io.echo.llm.web.resume.LlmStreamStore.StoredEvent;
+import io.echo.llm.web.resume.LlmStreamStore;
+import io.echo.llm.web.resume.LlmStreamAbandonedException;
+import io.echo.llm.web.resume.StreamIds;
+import io.echo.llm.web.resume.AbstractLlmStreamStoreTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +55,7 @@ class RedisLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 	}
 
 	@Override
-	LlmStreamStore store(long maxStreamBytes) {
+	protected LlmStreamStore store(long maxStreamBytes) {
 		return store(Duration.ofMinutes(5), maxStreamBytes);
 	}
 

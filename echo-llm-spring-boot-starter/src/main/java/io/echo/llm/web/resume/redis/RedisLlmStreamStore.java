@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.echo.llm.web.resume.LlmStreamAbandonedException;
+import io.echo.llm.web.resume.LlmStreamNotFoundException;
+import io.echo.llm.web.resume.LlmStreamStore;
+import io.echo.llm.web.resume.StreamIds;
 
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;

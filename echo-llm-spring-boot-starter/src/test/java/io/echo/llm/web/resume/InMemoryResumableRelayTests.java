@@ -1,4 +1,6 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
+
+import io.echo.llm.web.RelayTestApplication;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,12 +21,12 @@ class InMemoryResumableRelayTests extends AbstractResumableRelayTests {
 	}
 
 	@Override
-	URI instanceA() {
+	protected URI instanceA() {
 		return uri(this.instances.get(0));
 	}
 
 	@Override
-	URI instanceB() {
+	protected URI instanceB() {
 		return instanceA();
 	}
 

@@ -1,10 +1,12 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Stream ids, sizes and follow checks, the same for every {@link LlmStreamStore}. */
-final class StreamIds {
+/**
+ * Stream ids, sizes and follow checks, the same for every {@link LlmStreamStore}, for implementations of it.
+ */
+public final class StreamIds {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -12,7 +14,7 @@ final class StreamIds {
 	}
 
 	/** Returns a new random stream id: 128 bits in URL-safe Base64, so nobody can guess another user's stream. */
-	static String next() {
+	public static String next() {
 		byte[] bytes = new byte[16];
 		RANDOM.nextBytes(bytes);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -22,7 +24,7 @@ final class StreamIds {
 	 * Checks where a follower starts. Past the last event is no id this stream ever sent: waiting there would skip the
 	 * events up to it, and on a finished stream would wait for ever.
 	 */
-	static void checkFollowFrom(long afterSequence, long lastSequence) {
+	public static void checkFollowFrom(long afterSequence, long lastSequence) {
 		if (afterSequence < 0) {
 			throw new IllegalArgumentException("afterSequence must be >= 0, was " + afterSequence);
 		}
@@ -33,7 +35,7 @@ final class StreamIds {
 	}
 
 	/** Returns the UTF-8 length of the text without encoding it, the unit Redis counts in too. */
-	static long utf8Length(String text) {
+	public static long utf8Length(String text) {
 		long length = 0;
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.echo.llm.sse.SseEvent;
+import io.echo.llm.web.SseClient;
+import io.echo.llm.web.ScriptedUpstream;
+import io.echo.llm.web.RelayTestApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ class InMemoryLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 	private final MutableClock clock = new MutableClock();
 
 	@Override
-	LlmStreamStore store(long maxStreamBytes) {
+	protected LlmStreamStore store(long maxStreamBytes) {
 		return new InMemoryLlmStreamStore(Duration.ofMinutes(5), 100, maxStreamBytes, this.clock);
 	}
 

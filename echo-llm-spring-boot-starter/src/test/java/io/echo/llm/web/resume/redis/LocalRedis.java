@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume.redis;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +32,7 @@ import java.util.Objects;
  * Implementations are thread-safe.
  *
  * @see InMemoryLlmStreamStore
- * @see RedisLlmStreamStore
+ * @see io.echo.llm.web.resume.redis.RedisLlmStreamStore
  */
 public interface LlmStreamStore {
 

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume.redis;
 
 import java.io.IOException;
 import java.net.URI;
@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.echo.llm.sse.SseEvent;
+import io.echo.llm.web.SseClient;
+import io.echo.llm.web.RelayTestApplication;
+import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,12 +61,12 @@ class RedisResumableRelayTests extends AbstractResumableRelayTests {
 	}
 
 	@Override
-	URI instanceA() {
+	protected URI instanceA() {
 		return uri(this.instances.get(0));
 	}
 
 	@Override
-	URI instanceB() {
+	protected URI instanceB() {
 		return uri(this.instances.get(1));
 	}
 

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,9 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.echo.llm.web.LlmStreamStore.Batch;
-import io.echo.llm.web.LlmStreamStore.Follower;
-import io.echo.llm.web.LlmStreamStore.StoredEvent;
+import io.echo.llm.web.resume.LlmStreamStore.Batch;
+import io.echo.llm.web.resume.LlmStreamStore.Follower;
+import io.echo.llm.web.resume.LlmStreamStore.StoredEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +22,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 /**
  * What every {@link LlmStreamStore} does, run against each implementation.
  */
-abstract class AbstractLlmStreamStoreTests {
+public abstract class AbstractLlmStreamStoreTests {
 
-	static final Duration LONG_WAIT = Duration.ofSeconds(10);
+	protected static final Duration LONG_WAIT = Duration.ofSeconds(10);
 
 	private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
 	/** Returns a store with a retention of minutes and the given byte limit per stream. */
-	abstract LlmStreamStore store(long maxStreamBytes);
+	protected abstract LlmStreamStore store(long maxStreamBytes);
 
-	LlmStreamStore store() {
+	protected LlmStreamStore store() {
 		return store(1024 * 1024);
 	}
 

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 /**
  * Thrown when a stream id is unknown to the {@link LlmStreamStore}: never created, or finished longer ago than the

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -8,6 +8,16 @@ import java.util.concurrent.ScheduledFuture;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.web.RelayError;
+import io.echo.llm.web.RelayEvent;
+import io.echo.llm.web.RelayEvents;
+import io.echo.llm.web.RelayFormat;
+import io.echo.llm.web.RelayLog;
+import io.echo.llm.web.RelayResumption;
+import io.echo.llm.web.RelaySink;
+import io.echo.llm.web.RelayTask;
+import io.echo.llm.web.SseEmitters;
+import io.echo.llm.web.SseHeartbeats;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +31,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * The browser relay when it is resumable: the upstream's events go to an {@link LlmStreamStore} first, then to the
  * client that asked, each with the id {@code <streamId>:<sequence>}. A client that lost its connection follows the
  * stream again from its last id, on this instance or another one sharing the store. The upstream outlives its client
- * for the resume window, and stops when any instance asks.
+ * for the resume window, and stops when any instance asks. Give it to an {@link io.echo.llm.web.LlmSseRelay}:
+ *
+ * <pre>{@code
+ * new LlmSseRelay(service, executor, Duration.ZERO,
+ *         new ResumableRelay(store, executor, Duration.ZERO, Duration.ofSeconds(30)));
+ * }</pre>
+ *
+ * Thread-safe: each stream's state lives in its {@code Producer} (written by the executor thread that runs the upstream,
+ * read by the heartbeat thread through volatile fields) or its {@code Follow} (one executor thread each); this class
+ * holds only final fields.
  */
-final class ResumableRelay {
+public final class ResumableRelay implements RelayResumption {
 
 	/** Name of the first event of every resumable stream; its data tells the client the stream id. */
 	private static final String STREAM_EVENT = "stream";
@@ -53,18 +72,27 @@ final class ResumableRelay {
 	// Its one thread also runs every stream's resume-window check: each check is a flag read or one store call.
 	private final SseHeartbeats heartbeats;
 
-	ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout, Duration resumeWindow,
-			SseHeartbeats heartbeats) {
-		this.store = store;
-		this.executor = executor;
+	/**
+	 * Creates the resumable relay.
+	 * @param store where the events are kept
+	 * @param executor executor the upstream calls and the followers run on
+	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
+	 * request timeout
+	 * @param resumeWindow how long the upstream goes on without any client
+	 */
+	public ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout,
+			Duration resumeWindow) {
+		this.store = Objects.requireNonNull(store, "store");
+		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
-		this.resumeWindow = resumeWindow;
+		this.resumeWindow = Objects.requireNonNull(resumeWindow, "resumeWindow");
 		long quarter = Math.max(20, Math.min(1000, resumeWindow.toMillis() / 4));
 		this.checkInterval = Duration.ofMillis(quarter);
-		this.heartbeats = heartbeats;
+		this.heartbeats = new SseHeartbeats(executor);
 	}
 
-	SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
+	@Override
+	public SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		String streamId;
 		try {
@@ -82,7 +110,8 @@ final class ResumableRelay {
 		return emitter;
 	}
 
-	SseEmitter resume(String streamId, long afterSequence) {
+	@Override
+	public SseEmitter resume(String streamId, long afterSequence) {
 		LlmStreamStore.Follower follower = this.store.follow(streamId, afterSequence);
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		Follow follow = new Follow(streamId, follower, emitter);
@@ -99,7 +128,8 @@ final class ResumableRelay {
 	}
 
 	/** Resumes from an event id {@code <streamId>:<sequence>}; an unknown stream or bad id ends with an error event. */
-	SseEmitter resumeQuietly(String lastEventId) {
+	@Override
+	public SseEmitter resumeQuietly(String lastEventId) {
 		String streamId = lastEventId.substring(0, lastEventId.lastIndexOf(':'));
 		try {
 			return resume(streamId, LlmStreamController.afterSequence(streamId, lastEventId, null));
@@ -119,8 +149,15 @@ final class ResumableRelay {
 		return emitter;
 	}
 
-	boolean stop(String streamId) {
+	@Override
+	public boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
+	}
+
+	/** Stops the heartbeats and the resume-window checks. */
+	@Override
+	public void close() {
+		this.heartbeats.close();
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume.redis;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.sse.SseEvent;
+import io.echo.llm.web.SseClient;
+import io.echo.llm.web.ScriptedUpstream;
+import io.echo.llm.web.RelayTestApplication;
+import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +16,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import io.echo.llm.sse.SseEvent;
+import io.echo.llm.web.SseClient;
+import io.echo.llm.web.ScriptedUpstream;
+import io.echo.llm.web.RelayTestApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,22 +37,22 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class AbstractResumableRelayTests {
+public abstract class AbstractResumableRelayTests {
 
-	static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+	public static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-	static final List<String> TOKENS = IntStream.rangeClosed(1, 12).mapToObj((i) -> "t" + i + " ").toList();
+	public static final List<String> TOKENS = IntStream.rangeClosed(1, 12).mapToObj((i) -> "t" + i + " ").toList();
 
-	final ScriptedUpstream upstream;
+	protected final ScriptedUpstream upstream;
 
-	final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+	protected final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
-	AbstractResumableRelayTests() throws IOException {
+	protected AbstractResumableRelayTests() throws IOException {
 		this.upstream = new ScriptedUpstream();
 	}
 
 	/** Properties that all instances share, with the store's. */
-	Map<String, Object> properties() {
+	protected Map<String, Object> properties() {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("echo.llm.base-url", this.upstream.baseUrl());
 		properties.put("echo.llm.retry.max-attempts", "1");
@@ -58,9 +61,9 @@ abstract class AbstractResumableRelayTests {
 		return properties;
 	}
 
-	abstract URI instanceA();
+	protected abstract URI instanceA();
 
-	abstract URI instanceB();
+	protected abstract URI instanceB();
 
 	@BeforeEach
 	void resetUpstream() {
@@ -73,7 +76,7 @@ abstract class AbstractResumableRelayTests {
 		this.upstream.close();
 	}
 
-	static URI uri(ConfigurableApplicationContext instance) {
+	public static URI uri(ConfigurableApplicationContext instance) {
 		return URI.create("http://127.0.0.1:" + RelayTestApplication.port(instance));
 	}
 
@@ -255,7 +258,7 @@ abstract class AbstractResumableRelayTests {
 	}
 
 	/** Reads the rest of the stream, failing (and dropping the connection) when it has not ended within the deadline. */
-	static List<SseEvent> restWithin(SseClient client, int seconds) throws Exception {
+	public static List<SseEvent> restWithin(SseClient client, int seconds) throws Exception {
 		ExecutorService reader = Executors.newSingleThreadExecutor();
 		try {
 			Future<List<SseEvent>> rest = reader.submit(client::rest);
@@ -300,28 +303,28 @@ abstract class AbstractResumableRelayTests {
 		}
 	}
 
-	static SseClient chat(URI instance) {
+	public static SseClient chat(URI instance) {
 		return SseClient.post(URI.create(instance + "/api/chat"), PROMPT);
 	}
 
-	static URI streamUri(URI instance, String streamId) {
+	public static URI streamUri(URI instance, String streamId) {
 		return URI.create(instance + "/api/chat/streams/" + streamId);
 	}
 
-	static String streamId(SseEvent event) {
+	public static String streamId(SseEvent event) {
 		return event.id().substring(0, event.id().lastIndexOf(':'));
 	}
 
-	static List<String> ids(List<SseEvent> events) {
+	public static List<String> ids(List<SseEvent> events) {
 		return events.stream().map(SseEvent::id).toList();
 	}
 
-	static List<String> expectedIds(String streamId, int count) {
+	public static List<String> expectedIds(String streamId, int count) {
 		return IntStream.rangeClosed(1, count).mapToObj((i) -> streamId + ":" + i).toList();
 	}
 
 	/** Names and data, with the stream id taken out so that two streams of the same reply compare equal. */
-	static List<String> contents(List<SseEvent> events) {
+	public static List<String> contents(List<SseEvent> events) {
 		return events.stream()
 			.map((event) -> event.event() + " " + (event.event().equals("stream") ? "" : event.data()))
 			.toList();

@@ -1,7 +1,9 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 import java.util.Objects;
 
+import io.echo.llm.web.LlmSseRelay;
+import io.echo.llm.web.RelayError;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;

@@ -1,4 +1,4 @@
-package io.echo.llm.web;
+package io.echo.llm.web.resume;
 
 /**
  * Thrown when the {@link LlmStreamStore} cannot take another stream because every slot holds a stream that is still
