@@ -9,6 +9,7 @@ import io.echo.llm.web.LlmSseRelay;
 import io.echo.llm.web.resume.LlmStreamController;
 import io.echo.llm.web.resume.LlmStreamStore;
 import io.echo.llm.web.resume.ResumableRelay;
+import io.echo.llm.boot.RelayExecutorCheck;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;

@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.time.Duration;
 
@@ -19,8 +19,10 @@ import org.springframework.web.client.RestClient;
 /**
  * Builds an {@link LlmStreamService} per client on Boot's {@link RestClient.Builder}, so that Boot's HTTP client
  * settings (SSL bundle, redirects), {@code RestClientCustomizer}s and observations apply to LLM calls too.
+ * <p>
+ * Public for the auto-configuration in {@code io.echo.llm.autoconfigure}; not API, it may change in any release.
  */
-final class LlmStreamServiceFactory {
+public final class LlmStreamServiceFactory {
 
 	private static final boolean APACHE_PRESENT = ClassUtils.isPresent(
 			"org.apache.hc.client5.http.impl.classic.HttpClientBuilder", LlmStreamServiceFactory.class.getClassLoader());
@@ -33,7 +35,7 @@ final class LlmStreamServiceFactory {
 
 	private final ObjectProvider<LlmCallListener> listeners;
 
-	LlmStreamServiceFactory(ObjectProvider<RestClient.Builder> restClientBuilder,
+	public LlmStreamServiceFactory(ObjectProvider<RestClient.Builder> restClientBuilder,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<LlmCallListener> listeners) {
 		this.restClientBuilder = restClientBuilder;
@@ -42,7 +44,7 @@ final class LlmStreamServiceFactory {
 		this.listeners = listeners;
 	}
 
-	LlmStreamService create(String clientName, LlmClientSettings settings) {
+	public LlmStreamService create(String clientName, LlmClientSettings settings) {
 		return LlmStreamService.builder()
 			.settings(settings)
 			.restClient(restClient(settings))
@@ -64,7 +66,7 @@ final class LlmStreamServiceFactory {
 	 * carries the virtual-thread executor when those are enabled. Any other client Boot may pick (Jetty, Reactor,
 	 * {@code HttpURLConnection}) gives way: closing their body streams reads the rest of the body first.
 	 */
-	ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
+	public ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
 		ClientHttpRequestFactoryBuilder<?> boot = this.requestFactoryBuilder.getIfAvailable();
 		if (boot instanceof JdkClientHttpRequestFactoryBuilder jdk) {
 			return jdk;
@@ -77,7 +79,7 @@ final class LlmStreamServiceFactory {
 
 	// No read timeout: on the JDK client Spring applies it to the whole response, which would cut long streams, and
 	// on Apache's to every read, which would cut quiet ones; echo.llm.timeouts.first-chunk, idle and overall govern.
-	HttpClientSettings httpClientSettings(LlmClientSettings settings) {
+	public HttpClientSettings httpClientSettings(LlmClientSettings settings) {
 		return this.httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
 			.withTimeouts(enabled(settings.connectTimeout()), null);
 	}

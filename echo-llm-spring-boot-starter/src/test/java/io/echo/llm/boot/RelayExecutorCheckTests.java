@@ -1,6 +1,9 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.util.List;
+
+import io.echo.llm.autoconfigure.EchoLlmAutoConfiguration;
+import io.echo.llm.autoconfigure.EchoLlmWebAutoConfiguration;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

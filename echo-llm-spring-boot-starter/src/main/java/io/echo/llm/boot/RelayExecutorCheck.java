@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.util.concurrent.BlockingQueue;
 
@@ -16,8 +16,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * its whole length, so a platform-thread pool with a queue in front (Boot's {@code applicationTaskExecutor} without
  * virtual threads: 8 threads and an unbounded queue, so that {@code max-size} is never reached) makes every stream
  * beyond the core size wait, unseen by its user, until an earlier one ends.
+ * <p>
+ * Public for the auto-configuration in {@code io.echo.llm.autoconfigure}; not API, it may change in any release.
  */
-final class RelayExecutorCheck {
+public final class RelayExecutorCheck {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayExecutorCheck.class);
 
@@ -31,7 +33,7 @@ final class RelayExecutorCheck {
 	 * configures
 	 * @param environment where {@code spring.threads.virtual.enabled} is read
 	 */
-	static void warnIfStreamsWouldWait(AsyncTaskExecutor executor, boolean bootsExecutor, Environment environment) {
+	public static void warnIfStreamsWouldWait(AsyncTaskExecutor executor, boolean bootsExecutor, Environment environment) {
 		String warning = warning(executor, bootsExecutor, environment);
 		if (warning != null) {
 			logger.warn(warning);

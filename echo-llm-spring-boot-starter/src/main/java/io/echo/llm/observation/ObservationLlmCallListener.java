@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.observation;
 
 import java.util.Locale;
 import java.util.Map;
@@ -181,7 +181,10 @@ public final class ObservationLlmCallListener implements LlmCallListener {
 			.orElse("error");
 	}
 
-	/** One call: counts locally and records once, at the end. */
+	/**
+	 * One call: counts locally and records once, at the end. The counters belong to the thread that reads the stream
+	 * (the core calls a {@code Call} from that thread only); {@code ended} lets a cancel from another thread record once.
+	 */
 	private static final class ObservedCall implements Call {
 
 		private final Observation observation;

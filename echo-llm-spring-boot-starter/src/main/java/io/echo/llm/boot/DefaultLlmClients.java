@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,12 +9,16 @@ import java.util.Set;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
 
-/** {@link LlmClients} over the services built from {@code echo.llm.clients.<name>}, in configuration order. */
-final class DefaultLlmClients implements LlmClients {
+/**
+ * {@link LlmClients} over the services built from {@code echo.llm.clients.<name>}, in configuration order.
+ * <p>
+ * Public for the auto-configuration in {@code io.echo.llm.autoconfigure}; not API, it may change in any release.
+ */
+public final class DefaultLlmClients implements LlmClients {
 
 	private final Map<String, LlmStreamService> clients;
 
-	DefaultLlmClients(Map<String, LlmStreamService> clients) {
+	public DefaultLlmClients(Map<String, LlmStreamService> clients) {
 		this.clients = Collections.unmodifiableMap(new LinkedHashMap<>(clients));
 	}
 

@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,7 +1,6 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.actuate;
 
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 import io.echo.llm.internal.Secrets;
@@ -22,19 +21,21 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * configured secrets wherever else they show, inside any value: a key given on the command line
  * ({@code --echo.llm.api-key=...}) is also in {@code sun.java.command}, one given as {@code ${OPENAI_API_KEY}} is
  * also that variable's value, one in {@code SPRING_APPLICATION_JSON} is part of a JSON text.
+ * <p>
+ * Public for the auto-configuration in {@code io.echo.llm.autoconfigure}; not API, it may change in any release.
  */
-final class EchoLlmSanitizingFunction implements SanitizingFunction {
+public final class EchoLlmSanitizingFunction implements SanitizingFunction {
 
 	private final @Nullable ConfigurableEnvironment environment;
 
 	/** Masks by key, and the secrets the environment configures inside every other value. */
-	EchoLlmSanitizingFunction(@Nullable ConfigurableEnvironment environment) {
+	public EchoLlmSanitizingFunction(@Nullable ConfigurableEnvironment environment) {
 		this.environment = environment;
 	}
 
 	@Override
 	public SanitizableData apply(SanitizableData data) {
-		if (isSecret(data.getKey())) {
+		if (SecretPropertyNames.isSecret(data.getKey())) {
 			return data.withSanitizedValue();
 		}
 		if (this.environment != null && data.getValue() instanceof CharSequence value) {
@@ -48,18 +49,13 @@ final class EchoLlmSanitizingFunction implements SanitizingFunction {
 		return data;
 	}
 
-	static boolean isSecret(String key) {
-		String compact = key.toLowerCase(Locale.ROOT).replaceAll("[-_.\\[\\]\"']", "");
-		return compact.startsWith("echollm") && (compact.endsWith("apikey") || compact.contains("headers"));
-	}
-
 	/** The resolved values of every echo-llm property that holds a secret, in any property source. */
 	static Set<String> configuredSecrets(ConfigurableEnvironment environment) {
 		Set<String> secrets = new LinkedHashSet<>();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
-					.filter((name) -> isSecret(name.toString()))
+					.filter((name) -> SecretPropertyNames.isSecret(name.toString()))
 					.forEach((name) -> addResolved(environment, name, secrets));
 			}
 		}

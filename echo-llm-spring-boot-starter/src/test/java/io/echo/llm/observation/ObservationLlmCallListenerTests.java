@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.observation;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
