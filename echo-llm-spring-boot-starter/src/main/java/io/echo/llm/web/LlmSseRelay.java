@@ -284,7 +284,8 @@ public class LlmSseRelay implements AutoCloseable {
 
 	/**
 	 * Decides once what {@link #relayAfterStatus} answers: the emitter (the provider opened, or the wait ran out) or
-	 * the failure (the call failed first).
+	 * the failure (the call failed first). The relay's thread, the timer and the request's own callbacks race for
+	 * it: {@code decided} lets the first win; the rest is volatile.
 	 */
 	private static final class StatusGate implements RelayTask.Opening {
 

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link #cancel(String)}. The upstream is closed on every path: end, failure, client gone, cancel. Whichever of
  * these comes first is logged once, by {@link RelayLog}.
  * <p>
+ * The executor thread that runs it writes the phase and the chunk count; the fields other threads read or write
+ * (cancel, the heartbeat, the log) are volatile or atomic.
+ * <p>
  * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
 public final class RelayTask implements Runnable {

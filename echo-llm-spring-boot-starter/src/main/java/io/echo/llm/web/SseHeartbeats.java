@@ -111,7 +111,8 @@ public final class SseHeartbeats implements AutoCloseable {
 
 	/**
 	 * The heartbeat of one emitter. Its events go through {@link #send} so that a stream whose events flow gets no
-	 * comments, and it ends with {@link #complete} so that no comment follows the end.
+	 * comments, and it ends with {@link #complete} so that no comment follows the end. Written by the relay's
+	 * thread and read by the tick, so its flags are volatile and its writes go through {@code writing}.
 	 */
 	public final class Watch {
 

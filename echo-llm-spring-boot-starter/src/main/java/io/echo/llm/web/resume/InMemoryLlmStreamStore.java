@@ -183,6 +183,7 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 		return entry;
 	}
 
+	// Owned by the one thread that reads it (Follower is not thread-safe): after and closed are that thread's.
 	private final class MemoryFollower implements Follower {
 
 		private final String streamId;
@@ -228,7 +229,10 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 
 	}
 
-	/** One stream: its retained events and state, guarded by one lock whose condition wakes followers. */
+	/**
+	 * One stream: its retained events and state, guarded by one lock whose condition wakes followers. Every mutable
+	 * field is read and written only with {@code lock} held, by the writer, the followers and the stop requests alike.
+	 */
 	private static final class Entry {
 
 		private final ReentrantLock lock = new ReentrantLock();

@@ -25,9 +25,18 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.CREATE;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.FINISH;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.FOLLOWERS;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.KEEP_ALIVE;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.LAST_SEQUENCE;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.STATE;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.STOP;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
 
 /**
  * {@link LlmStreamStore} in Redis, shared by every application instance that points at the same Redis server.
@@ -45,6 +54,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * Keys expire {@code retention} after the stream finished; while a stream is written they expire
  * {@code max(retention, 5m)} after its last event, so a stream whose writer died does not stay forever. The
  * {@code max-streams} limit of the memory store does not apply: Redis's own memory limits do.
+ * <p>
+ * Thread-safe: the state of a stream is in Redis; here only the stop listeners, in a concurrent map written by the
+ * threads that register them and read by the listener container's subscription thread.
  */
 public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
@@ -58,87 +70,6 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	private static final Duration PRESENCE_SLACK = Duration.ofSeconds(2);
 
 	private static final int READ_COUNT = 256;
-
-	private static final RedisScript<Long> CREATE = RedisScript.of("""
-			redis.call('HSET', KEYS[1], 'seq', 0, 'bytes', 0)
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			redis.call('SET', KEYS[2], 1, 'PX', ARGV[2])
-			return 1
-			""", Long.class);
-
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
-			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-			if redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return -2 end
-			local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-			local id = seq .. '-0'
-			redis.call('XADD', KEYS[2], id, 'e', ARGV[1], 'd', ARGV[2])
-			local bytes = redis.call('HINCRBY', KEYS[1], 'bytes', string.len(ARGV[1]) + string.len(ARGV[2]))
-			local max = tonumber(ARGV[3])
-			while bytes > max do
-			  local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
-			  if first[1] == id then break end
-			  local f = first[2]
-			  bytes = redis.call('HINCRBY', KEYS[1], 'bytes', -(string.len(f[2]) + string.len(f[4])))
-			  redis.call('XDEL', KEYS[2], first[1])
-			end
-			redis.call('PEXPIRE', KEYS[1], ARGV[4])
-			redis.call('PEXPIRE', KEYS[2], ARGV[4])
-			redis.call('SET', KEYS[3], 1, 'PX', ARGV[5])
-			return seq
-			""", Long.class);
-
-	private static final RedisScript<Long> KEEP_ALIVE = RedisScript.of("""
-			if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return 0 end
-			redis.call('SET', KEYS[2], 1, 'PX', ARGV[1])
-			return 1
-			""", Long.class);
-
-	// -1: gone; otherwise the last sequence, so that a follower never starts past it.
-	private static final RedisScript<Long> LAST_SEQUENCE = RedisScript.of("""
-			local seq = redis.call('HGET', KEYS[1], 'seq')
-			if not seq then return -1 end
-			return tonumber(seq)
-			""", Long.class);
-
-	// 0: gone; 1: finished or its writer alive; 2: abandoned (unfinished, and the writer's key expired).
-	private static final RedisScript<Long> STATE = RedisScript.of("""
-			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-			if redis.call('HEXISTS', KEYS[1], 'fin') == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
-			return 2
-			""", Long.class);
-
-	private static final RedisScript<Long> FINISH = RedisScript.of("""
-			local seq = redis.call('HGET', KEYS[1], 'seq')
-			if not seq or redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return 0 end
-			redis.call('HSET', KEYS[1], 'fin', 1)
-			redis.call('XADD', KEYS[2], seq .. '-1', 'fin', 1)
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			redis.call('PEXPIRE', KEYS[2], ARGV[1])
-			return 1
-			""", Long.class);
-
-	private static final RedisScript<Long> STOP = RedisScript.of("""
-			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-			redis.call('HSET', KEYS[1], 'stop', 1)
-			redis.call('PUBLISH', ARGV[1], ARGV[2])
-			return 1
-			""", Long.class);
-
-	// Presence is a sorted set of follower tokens scored by lease end, in Redis's clock so instances' clocks may differ.
-	private static final RedisScript<Long> TOUCH = RedisScript.of("""
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-			redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-			redis.call('PEXPIRE', KEYS[1], ARGV[3])
-			return 1
-			""", Long.class);
-
-	private static final RedisScript<Long> FOLLOWERS = RedisScript.of("""
-			local t = redis.call('TIME')
-			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-			""", Long.class);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -350,7 +281,10 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	}
 
-	/** Holds one connection for its whole life: a blocking XREAD takes a dedicated connection anyway. */
+	/**
+	 * Holds one connection for its whole life: a blocking XREAD takes a dedicated connection anyway. Owned by the one
+	 * thread that reads it ({@link Follower} is not thread-safe): {@code after} and {@code closed} are that thread's.
+	 */
 	private final class RedisFollower implements Follower {
 
 		private final String streamId;
