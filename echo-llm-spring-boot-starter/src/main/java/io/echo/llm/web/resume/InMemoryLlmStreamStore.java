@@ -229,10 +229,7 @@ public class InMemoryLlmStreamStore implements LlmStreamStore {
 
 	}
 
-	/**
-	 * One stream: its retained events and state, guarded by one lock whose condition wakes followers. Every mutable
-	 * field is read and written only with {@code lock} held, by the writer, the followers and the stop requests alike.
-	 */
+	/** One stream: its events and state; every mutable field is guarded by {@code lock}, which wakes followers. */
 	private static final class Entry {
 
 		private final ReentrantLock lock = new ReentrantLock();
