@@ -193,8 +193,9 @@ public class LlmSseRelay implements AutoCloseable {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		StatusGate gate = new StatusGate(result, emitter, watch);
-		RelayTask task = new RelayTask(service, request, RelayEvents.of(format), new EmitterSink(watch), requestLog(),
-				gate);
+		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch),
+				requestLog(), gate);
 		gate.task = task;
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
 		result.onError((ex) -> task.cancel(CLIENT_GONE));
