@@ -1,5 +1,7 @@
 package io.echo.llm.autoconfigure;
 
+import io.echo.llm.actuate.EchoLlmSanitizingFunction;
+
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -6,6 +6,8 @@ import java.util.Map;
 import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.boot.DefaultLlmClients;
+import io.echo.llm.boot.LlmStreamServiceFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

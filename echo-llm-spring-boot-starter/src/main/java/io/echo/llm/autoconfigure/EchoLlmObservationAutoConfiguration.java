@@ -1,5 +1,7 @@
 package io.echo.llm.autoconfigure;
 
+import io.echo.llm.observation.ObservationLlmCallListener;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 

@@ -1,8 +1,8 @@
 package io.echo.llm.autoconfigure;
 
-import io.echo.llm.web.InMemoryLlmStreamStore;
-import io.echo.llm.web.LlmStreamStore;
-import io.echo.llm.web.RedisLlmStreamStore;
+import io.echo.llm.web.resume.InMemoryLlmStreamStore;
+import io.echo.llm.web.resume.LlmStreamStore;
+import io.echo.llm.web.resume.redis.RedisLlmStreamStore;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

@@ -6,8 +6,10 @@ import java.util.Locale;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
-import io.echo.llm.web.LlmStreamController;
-import io.echo.llm.web.LlmStreamStore;
+import io.echo.llm.web.resume.LlmStreamController;
+import io.echo.llm.web.resume.LlmStreamStore;
+import io.echo.llm.web.resume.ResumableRelay;
+import io.echo.llm.boot.RelayExecutorCheck;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -66,7 +68,8 @@ public final class EchoLlmWebAutoConfiguration {
 					+ " needs a single LlmStreamStore; for 'redis' add spring-boot-starter-data-redis and "
 					+ "configure spring.data.redis.*");
 		}
-		return new LlmSseRelay(service, executor, Duration.ZERO, streams, relay.getResumeWindow());
+		return new LlmSseRelay(service, executor, Duration.ZERO,
+				new ResumableRelay(streams, executor, Duration.ZERO, relay.getResumeWindow()));
 	}
 
 	@Bean

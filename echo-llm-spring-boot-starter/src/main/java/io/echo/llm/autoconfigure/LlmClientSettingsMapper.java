@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.echo.llm.LlmClientSettings;
-import io.echo.llm.autoconfigure.EchoLlmProperties.Client;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +53,7 @@ final class LlmClientSettingsMapper {
 			throw new InvalidConfigurationPropertyValueException(prefix, name, "the name '" + DEFAULT_CLIENT
 					+ "' is reserved for the client configured by the top-level echo.llm keys; choose another name");
 		}
-		Client client = this.properties.getClients().get(name);
+		LlmClientProperties client = this.properties.getClients().get(name);
 		if (client == null) {
 			throw new IllegalArgumentException("No client '" + name + "' under " + PREFIX + ".clients");
 		}
@@ -63,13 +62,14 @@ final class LlmClientSettingsMapper {
 	}
 
 	// Inheriting the API key is what the user asked for, but sending it to another host is rarely meant.
-	private void warnIfKeyGoesElsewhere(String name, Client client) {
+	private void warnIfKeyGoesElsewhere(String name, LlmClientProperties client) {
 		if (client.getApiKey() != null || !StringUtils.hasLength(this.properties.getApiKey())
 				|| client.getBaseUrl() == null) {
 			return;
 		}
 		String host = host(client.getBaseUrl());
-		String topHost = host(this.properties.getBaseUrl());
+		String topBaseUrl = this.properties.getBaseUrl();
+		String topHost = (topBaseUrl != null) ? host(topBaseUrl) : null;
 		if (host != null && !host.equalsIgnoreCase(topHost)) {
 			logger.warn("{}.clients.{} inherits {}.api-key and sends it to {} (the top-level base-url is on {}); "
 					+ "set {}.clients.{}.api-key to an empty value if that server needs no key", PREFIX, name, PREFIX,
@@ -87,7 +87,7 @@ final class LlmClientSettingsMapper {
 	}
 
 	/** A value and the full key it came from. */
-	private record Value<T>(String key, T value) {
+	private record Value<T extends @Nullable Object>(String key, T value) {
 	}
 
 	/** One client's view: its own keys where set, the top-level ones elsewhere. */
@@ -95,51 +95,51 @@ final class LlmClientSettingsMapper {
 
 		private final String prefix;
 
-		private final @Nullable Client client;
+		private final @Nullable LlmClientProperties client;
 
-		Layer(String prefix, @Nullable Client client) {
+		Layer(String prefix, @Nullable LlmClientProperties client) {
 			this.prefix = prefix;
 			this.client = client;
 		}
 
-		<T> Value<T> pick(String path, Function<Client, @Nullable T> own, T inherited) {
-			T value = (this.client != null) ? own.apply(this.client) : null;
-			return (value != null) ? new Value<>(this.prefix + "." + path, value)
-					: new Value<>(PREFIX + "." + path, inherited);
+		/** The client's value of a key when it set one, else the top level's, which may be unset. */
+		<T> Value<@Nullable T> pickOptional(String path, Function<LlmClientProperties, @Nullable T> key) {
+			T own = (this.client != null) ? key.apply(this.client) : null;
+			return (own != null) ? new Value<>(this.prefix + "." + path, own)
+					: new Value<>(PREFIX + "." + path, key.apply(LlmClientSettingsMapper.this.properties));
+		}
+
+		/** As {@link #pickOptional}, for a key the top level has a default for: set to empty, it is an error. */
+		<T> Value<T> pick(String path, Function<LlmClientProperties, @Nullable T> key) {
+			Value<@Nullable T> value = pickOptional(path, key);
+			T picked = value.value();
+			if (picked == null) {
+				throw new InvalidConfigurationPropertyValueException(value.key(), "", "must not be empty");
+			}
+			return new Value<>(value.key(), picked);
 		}
 
 		LlmClientSettings settings() {
-			EchoLlmProperties top = LlmClientSettingsMapper.this.properties;
-			EchoLlmProperties.Timeouts timeouts = top.getTimeouts();
-			EchoLlmProperties.Retry retry = top.getRetry();
-			String baseUrl = baseUrl(pick("base-url", Client::getBaseUrl, top.getBaseUrl()));
-			String apiKey = pick("api-key", Client::getApiKey, top.getApiKey()).value();
-			String model = pick("model", Client::getModel, top.getModel()).value();
-			Duration connect = timeout(pick("timeouts.connect", (c) -> c.getTimeouts().getConnect(),
-					timeouts.getConnect()));
-			Duration firstChunk = timeout(pick("timeouts.first-chunk", (c) -> c.getTimeouts().getFirstChunk(),
-					timeouts.getFirstChunk()));
-			Duration idle = timeout(pick("timeouts.idle", (c) -> c.getTimeouts().getIdle(), timeouts.getIdle()));
-			Duration overall = timeout(pick("timeouts.overall", (c) -> c.getTimeouts().getOverall(),
-					timeouts.getOverall()));
-			int maxAttempts = maxAttempts(pick("retry.max-attempts", (c) -> c.getRetry().getMaxAttempts(),
-					retry.getMaxAttempts()));
-			Value<Duration> initialBackoff = pick("retry.initial-backoff", (c) -> c.getRetry().getInitialBackoff(),
-					retry.getInitialBackoff());
-			Value<Duration> maxBackoff = pick("retry.max-backoff", (c) -> c.getRetry().getMaxBackoff(),
-					retry.getMaxBackoff());
+			String baseUrl = baseUrl(pick("base-url", LlmClientProperties::getBaseUrl));
+			String apiKey = pickOptional("api-key", LlmClientProperties::getApiKey).value();
+			String model = pickOptional("model", LlmClientProperties::getModel).value();
+			Duration connect = timeout(pick("timeouts.connect", (c) -> c.getTimeouts().getConnect()));
+			Duration firstChunk = timeout(pick("timeouts.first-chunk", (c) -> c.getTimeouts().getFirstChunk()));
+			Duration idle = timeout(pick("timeouts.idle", (c) -> c.getTimeouts().getIdle()));
+			Duration overall = timeout(pick("timeouts.overall", (c) -> c.getTimeouts().getOverall()));
+			int maxAttempts = maxAttempts(pick("retry.max-attempts", (c) -> c.getRetry().getMaxAttempts()));
+			Value<Duration> initialBackoff = pick("retry.initial-backoff", (c) -> c.getRetry().getInitialBackoff());
+			Value<Duration> maxBackoff = pick("retry.max-backoff", (c) -> c.getRetry().getMaxBackoff());
 			checkBackoff(initialBackoff, maxBackoff);
-			Duration maxRetryAfter = nonNegative(pick("retry.max-retry-after",
-					(c) -> c.getRetry().getMaxRetryAfter(), retry.getMaxRetryAfter()), "must not be negative");
-			int maxEventBytes = eventSize(pick("stream.max-event-size", (c) -> c.getStream().getMaxEventSize(),
-					top.getStream().getMaxEventSize()));
-			boolean includeUsage = pick("stream.include-usage", (c) -> c.getStream().getIncludeUsage(),
-					top.getStream().isIncludeUsage()).value();
+			Duration maxRetryAfter = nonNegative(pick("retry.max-retry-after", (c) -> c.getRetry().getMaxRetryAfter()),
+					"must not be negative");
+			int maxEventBytes = eventSize(pick("stream.max-event-size", (c) -> c.getStream().getMaxEventSize()));
+			boolean includeUsage = pick("stream.include-usage", (c) -> c.getStream().getIncludeUsage()).value();
 			return LlmClientSettings.defaults()
 				.withBaseUrl(baseUrl)
 				.withApiKey(StringUtils.hasLength(apiKey) ? apiKey : null)
 				.withModel(StringUtils.hasLength(model) ? model : null)
-				.withHeaders(headers(top.getHeaders()))
+				.withHeaders(headers(LlmClientSettingsMapper.this.properties.getHeaders()))
 				.withTimeouts(connect, firstChunk, idle, overall)
 				.withRetry(maxAttempts, initialBackoff.value(), maxBackoff.value(), maxRetryAfter)
 				.withMaxEventBytes(maxEventBytes)

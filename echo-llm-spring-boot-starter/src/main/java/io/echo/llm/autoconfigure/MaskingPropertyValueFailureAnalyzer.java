@@ -2,6 +2,8 @@ package io.echo.llm.autoconfigure;
 
 import java.util.Locale;
 
+import io.echo.llm.actuate.SecretPropertyNames;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -64,7 +66,7 @@ class MaskingPropertyValueFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 			// The mapper masks already; masking again costs nothing and covers any other thrower.
 			return (value != null) ? LlmClientSettingsMapper.safeUrl(value.toString()) : "null";
 		}
-		return EchoLlmSanitizingFunction.isSecret(key) ? MASK : null;
+		return SecretPropertyNames.isSecret(key) ? MASK : null;
 	}
 
 	private String origin(String key) {

@@ -14,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link RelayFormat#BROWSER}: named events with small JSON payloads. Meant for one choice ({@code n} = 1): the
- * events of several choices would interleave.
+ * events of several choices would interleave. One per stream, used by the executor thread that relays it, which owns
+ * {@code finishReason}.
  */
 final class BrowserRelayEvents implements RelayEvents {
 

@@ -65,7 +65,7 @@ public class LlmSseRelay implements AutoCloseable {
 
 	private final @Nullable Duration timeout;
 
-	private final @Nullable ResumableRelay resumable;
+	private final @Nullable RelayResumption resumable;
 
 	private final SseHeartbeats heartbeats;
 
@@ -95,26 +95,23 @@ public class LlmSseRelay implements AutoCloseable {
 	}
 
 	/**
-	 * Creates a relay whose {@link RelayFormat#BROWSER browser-format} replies are resumable: their events are kept in
-	 * the store and carry the id {@code <streamId>:<sequence>} (the first one, {@code stream}, has
-	 * {@code {"stream_id": "..."}} as data); a client that lost its connection picks up with {@link #resume}; a
-	 * disconnect cancels the upstream only once no client has followed the stream for {@code resumeWindow}; and
-	 * {@link #stop} cancels it from any instance that shares the store. The OpenAI format is not affected.
+	 * Creates a relay whose {@link RelayFormat#BROWSER browser-format} replies are resumable: the
+	 * {@link RelayResumption} keeps their events (see {@code io.echo.llm.web.resume.ResumableRelay}), a client that lost
+	 * its connection picks up with {@link #resume}, and {@link #stop} cancels a reply from any instance that shares its
+	 * store. The OpenAI format is not affected.
 	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
-	 * @param executor executor the upstream calls and the followers run on
+	 * @param executor executor the upstream calls run on
 	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
 	 * request timeout
-	 * @param store where the events are kept
-	 * @param resumeWindow how long the upstream goes on without any client
+	 * @param resumption what keeps, resumes and stops the browser-format replies; closed with this relay
 	 */
 	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout,
-			LlmStreamStore store, Duration resumeWindow) {
+			RelayResumption resumption) {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
 		this.heartbeats = new SseHeartbeats(executor);
-		this.resumable = new ResumableRelay(Objects.requireNonNull(store, "store"), executor, timeout,
-				Objects.requireNonNull(resumeWindow, "resumeWindow"), this.heartbeats);
+		this.resumable = Objects.requireNonNull(resumption, "resumption");
 	}
 
 	/**
@@ -196,9 +193,9 @@ public class LlmSseRelay implements AutoCloseable {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		StatusGate gate = new StatusGate(result, emitter, watch);
-		RelayEvents events = RelayEvents.of(format, request);
-		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), requestLog(),
-				gate);
+		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch),
+				requestLog(), gate);
 		gate.task = task;
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
 		result.onError((ex) -> task.cancel(CLIENT_GONE));
@@ -221,7 +218,8 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param streamId the stream, from the {@code stream} event or from the events' ids
 	 * @param afterSequence the sequence of the last event the client has, 0 for the whole stream
 	 * @return the emitter to return from the controller method
-	 * @throws LlmStreamNotFoundException when the stream is unknown or expired
+	 * @throws RuntimeException the resumption's own when the stream is unknown or expired
+	 * ({@code io.echo.llm.web.resume.LlmStreamNotFoundException} for {@code ResumableRelay})
 	 * @throws IllegalArgumentException when the sequence is past the stream's last event
 	 * @throws IllegalStateException when this relay is not resumable
 	 */
@@ -249,6 +247,9 @@ public class LlmSseRelay implements AutoCloseable {
 	@Override
 	public void close() {
 		this.heartbeats.close();
+		if (this.resumable != null) {
+			this.resumable.close();
+		}
 	}
 
 	// For tests that check that a finished reply leaves nothing scheduled.
@@ -265,7 +266,7 @@ public class LlmSseRelay implements AutoCloseable {
 
 	/** Names the stream for the logs and, when the response has not started, for its client ({@code X-Request-Id}). */
 	private static RelayLog requestLog() {
-		String id = "req_" + StreamIds.next();
+		String id = "req_" + RelayLog.newId();
 		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
 			HttpServletResponse response = attributes.getResponse();
 			if (response != null && !response.isCommitted()) {
@@ -275,7 +276,7 @@ public class LlmSseRelay implements AutoCloseable {
 		return RelayLog.forCurrentRequest(id);
 	}
 
-	private ResumableRelay resumable() {
+	private RelayResumption resumable() {
 		if (this.resumable == null) {
 			throw new IllegalStateException("This relay is not resumable; set echo.llm.relay.resumable=true");
 		}
@@ -284,7 +285,8 @@ public class LlmSseRelay implements AutoCloseable {
 
 	/**
 	 * Decides once what {@link #relayAfterStatus} answers: the emitter (the provider opened, or the wait ran out) or
-	 * the failure (the call failed first).
+	 * the failure (the call failed first). The relay's thread, the timer and the request's own callbacks race for
+	 * it: {@code decided} lets the first win; the rest is volatile.
 	 */
 	private static final class StatusGate implements RelayTask.Opening {
 

@@ -20,16 +20,18 @@ import org.springframework.core.task.TaskRejectedException;
 /**
  * What a relay tells its client about a failure. The message is built here from the failure's type, status and code,
  * never copied from a provider: provider messages may echo parts of the prompt or a masked key.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
-record RelayError(int status, @Nullable String code, String message) {
+public record RelayError(int status, @Nullable String code, String message) {
 
-	static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
+	public static final RelayError INTERNAL = new RelayError(500, "internal_error", "The relay failed");
 
-	static final RelayError STREAM_NOT_FOUND = new RelayError(404, "stream_not_found",
+	public static final RelayError STREAM_NOT_FOUND = new RelayError(404, "stream_not_found",
 			"This reply is unknown or expired");
 
 	/** The executor had no thread for the stream: better an answer at once than a reply that waits unseen. */
-	static final RelayError BUSY = new RelayError(503, "relay_busy", "Too many replies in progress; try again shortly");
+	public static final RelayError BUSY = new RelayError(503, "relay_busy", "Too many replies in progress; try again shortly");
 
 	private static final List<Kind> KINDS = List.of(
 			new Kind(LlmStreamErrorException.class, "stream_error",
@@ -69,7 +71,7 @@ record RelayError(int status, @Nullable String code, String message) {
 	 * Logs a stream the executor refused: at WARN what to set, and the stack trace only at DEBUG, as under load it
 	 * would repeat the same lines for every refusal.
 	 */
-	static void logRejected(Logger logger, String what, TaskRejectedException ex) {
+	public static void logRejected(Logger logger, String what, TaskRejectedException ex) {
 		logger.warn("{} refused with 503 relay_busy: the task executor has no thread free; on platform threads size "
 				+ "spring.task.execution.pool.* for the concurrent streams, or on Java 21+ set "
 				+ "spring.threads.virtual.enabled=true", what);
@@ -96,12 +98,12 @@ record RelayError(int status, @Nullable String code, String message) {
 	}
 
 	/** Returns the browser format's {@code error} event: this error as its JSON data. */
-	RelayEvent event() {
+	public RelayEvent event() {
 		return new RelayEvent("error", toJson().toString());
 	}
 
 	// A tree rather than a map, so that the wire mapper's inclusion settings cannot drop a null code.
-	ObjectNode toJson() {
+	public ObjectNode toJson() {
 		return JsonNodeFactory.instance.objectNode()
 			.put("status", this.status)
 			.put("code", this.code)

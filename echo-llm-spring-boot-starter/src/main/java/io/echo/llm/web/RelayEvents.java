@@ -26,7 +26,7 @@ public interface RelayEvents {
 	 * @param format the format to produce
 	 * @return a new instance
 	 */
-	static RelayEvents of(RelayFormat format) {
+	public static RelayEvents of(RelayFormat format) {
 		return switch (format) {
 			case OPENAI -> new OpenAiRelayEvents(true);
 			case BROWSER -> new BrowserRelayEvents();

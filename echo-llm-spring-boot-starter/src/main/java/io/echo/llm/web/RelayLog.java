@@ -1,5 +1,7 @@
 package io.echo.llm.web;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.LlmException;
@@ -14,8 +16,10 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * The one INFO line an operator gets for a relayed stream that did not complete: the id the client saw, the client,
  * the phase, the duration and the outcome. A client leaving is an ordinary event, so no stack trace at INFO; DEBUG
  * adds the cause (its text, not its stack), TRACE the stack.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
-final class RelayLog {
+public final class RelayLog {
 
 	/** Where a stream was when it ended. */
 	enum Phase {
@@ -39,6 +43,8 @@ final class RelayLog {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayLog.class);
 
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private final String id;
 
 	private final String client;
@@ -50,8 +56,15 @@ final class RelayLog {
 		this.client = client;
 	}
 
+	/** Returns a new random id for a stream: 128 bits in URL-safe Base64, so nobody can guess another client's. */
+	public static String newId() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
 	/** A log for a stream of the current HTTP request, whose client is its remote address. */
-	static RelayLog forCurrentRequest(String id) {
+	public static RelayLog forCurrentRequest(String id) {
 		return new RelayLog(id, currentClient());
 	}
 

@@ -2,8 +2,12 @@ package io.echo.llm.web;
 
 import java.io.IOException;
 
-/** Where a {@link RelayTask} writes its events: the HTTP response, or the resumable relay's store in front of it. */
-interface RelaySink {
+/**
+ * Where a {@link RelayTask} writes its events: the HTTP response, or the resumable relay's store in front of it.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
+ */
+public interface RelaySink {
 
 	/**
 	 * Writes one event.

@@ -17,8 +17,13 @@ import org.slf4j.LoggerFactory;
  * Pumps one upstream stream into a {@link RelaySink} on an executor thread, and stops it from any thread with
  * {@link #cancel(String)}. The upstream is closed on every path: end, failure, client gone, cancel. Whichever of
  * these comes first is logged once, by {@link RelayLog}.
+ * <p>
+ * The executor thread that runs it writes the phase and the chunk count; the fields other threads read or write
+ * (cancel, the heartbeat, the log) are volatile or atomic.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
-final class RelayTask implements Runnable {
+public final class RelayTask implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayTask.class);
 
@@ -75,7 +80,7 @@ final class RelayTask implements Runnable {
 
 	private volatile @Nullable Future<?> future;
 
-	RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
+	public RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
 			RelayLog log) {
 		this(service, request, events, sink, log, NO_OPENING);
 	}
@@ -91,7 +96,7 @@ final class RelayTask implements Runnable {
 	}
 
 	/** Remembers how the task was submitted, so that {@link #cancel} can drop it while it waits for a thread. */
-	void submitted(Future<?> future) {
+	public void submitted(Future<?> future) {
 		this.future = future;
 		if (this.cancelled) {
 			future.cancel(false);
@@ -172,7 +177,7 @@ final class RelayTask implements Runnable {
 	 * the cancellation.
 	 * @param reason why, for the log: {@code client gone}, {@code stopped}, ...
 	 */
-	void cancel(String reason) {
+	public void cancel(String reason) {
 		cancel(reason, null);
 	}
 

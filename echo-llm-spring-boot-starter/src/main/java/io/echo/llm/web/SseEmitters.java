@@ -13,8 +13,12 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** Creates the relays' {@link SseEmitter}s and writes {@link RelayEvent}s to them byte for byte as documented. */
-final class SseEmitters {
+/**
+ * Creates the relays' {@link SseEmitter}s and writes {@link RelayEvent}s to them byte for byte as documented.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
+ */
+public final class SseEmitters {
 
 	private static final Logger logger = LoggerFactory.getLogger(SseEmitters.class);
 
@@ -30,19 +34,19 @@ final class SseEmitters {
 	 * Creates an emitter.
 	 * @param timeout zero for none, {@code null} for Spring MVC's async request timeout
 	 */
-	static SseEmitter create(@Nullable Duration timeout) {
+	public static SseEmitter create(@Nullable Duration timeout) {
 		return new SseEmitter((timeout != null) ? timeout.toMillis() : null);
 	}
 
 	/** Runs the action when the emitter ends for any reason: completion, timeout or error. */
-	static void onEnd(SseEmitter emitter, Runnable action) {
+	public static void onEnd(SseEmitter emitter, Runnable action) {
 		emitter.onCompletion(action);
 		emitter.onTimeout(action);
 		emitter.onError((ex) -> action.run());
 	}
 
 	/** Writes the last event and completes the emitter; a client already gone is only logged, at DEBUG. */
-	static void endQuietly(SseEmitter emitter, RelayEvent last) {
+	public static void endQuietly(SseEmitter emitter, RelayEvent last) {
 		try {
 			send(emitter, last, null);
 			emitter.complete();
@@ -65,7 +69,7 @@ final class SseEmitters {
 	 * Writes a comment that clients ignore, to find out whether the client is still there while no event flows.
 	 * @throws IOException when the client is gone or the emitter already completed
 	 */
-	static void heartbeat(SseEmitter emitter) throws IOException {
+	public static void heartbeat(SseEmitter emitter) throws IOException {
 		write(emitter, HEARTBEAT);
 	}
 
@@ -73,7 +77,7 @@ final class SseEmitters {
 	 * Writes one event, with the given {@code id:} field or none.
 	 * @throws IOException when the client is gone or the emitter already completed
 	 */
-	static void send(SseEmitter emitter, RelayEvent event, @Nullable String id) throws IOException {
+	public static void send(SseEmitter emitter, RelayEvent event, @Nullable String id) throws IOException {
 		write(emitter, event.toSse(id));
 	}
 

@@ -27,8 +27,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * One daemon thread ticks for every stream, and only while some stream is watched; it also runs other short periodic
  * checks ({@link #every}). The comments are written on the relay's executor, never on that thread, which a client that
  * stopped reading would otherwise block for every stream.
+ * <p>
+ * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
-final class SseHeartbeats implements AutoCloseable {
+public final class SseHeartbeats implements AutoCloseable {
 
 	/**
 	 * Time between ticks. The first write to a connection the client closed may still succeed (the client's reset
@@ -52,7 +54,7 @@ final class SseHeartbeats implements AutoCloseable {
 	 * Creates the heartbeats; the scheduler thread starts with the first watch or check.
 	 * @param executor where the comments are written
 	 */
-	SseHeartbeats(Executor executor) {
+	public SseHeartbeats(Executor executor) {
 		this.executor = executor;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-relay-");
 		threads.setDaemon(true);
@@ -61,12 +63,12 @@ final class SseHeartbeats implements AutoCloseable {
 	}
 
 	/** Returns a watch for the emitter; it does nothing until {@link Watch#start started}. */
-	Watch watch(SseEmitter emitter) {
+	public Watch watch(SseEmitter emitter) {
 		return new Watch(Objects.requireNonNull(emitter, "emitter"));
 	}
 
 	/** Runs a short check on the shared thread at a fixed delay until the returned future is cancelled. */
-	ScheduledFuture<?> every(Duration interval, Runnable check) {
+	public ScheduledFuture<?> every(Duration interval, Runnable check) {
 		long millis = interval.toMillis();
 		return this.scheduler.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
 	}
@@ -109,9 +111,10 @@ final class SseHeartbeats implements AutoCloseable {
 
 	/**
 	 * The heartbeat of one emitter. Its events go through {@link #send} so that a stream whose events flow gets no
-	 * comments, and it ends with {@link #complete} so that no comment follows the end.
+	 * comments, and it ends with {@link #complete} so that no comment follows the end. Written by the relay's
+	 * thread and read by the tick, so its flags are volatile and its writes go through {@code writing}.
 	 */
-	final class Watch {
+	public final class Watch {
 
 		private final SseEmitter emitter;
 
@@ -132,7 +135,7 @@ final class SseHeartbeats implements AutoCloseable {
 		 * before the first event, then starts the comments.
 		 * @param onGone called once, from the executor, when a comment could not be written
 		 */
-		void start(Runnable onGone) {
+		public void start(Runnable onGone) {
 			this.onGone = onGone;
 			SseEmitters.onEnd(this.emitter, this::stop);
 			try {
@@ -151,19 +154,19 @@ final class SseHeartbeats implements AutoCloseable {
 		 * Writes one event, with the given {@code id:} field or none.
 		 * @throws IOException when the client is gone or the emitter already completed
 		 */
-		void send(RelayEvent event, @Nullable String id) throws IOException {
+		public void send(RelayEvent event, @Nullable String id) throws IOException {
 			SseEmitters.send(this.emitter, event, id);
 			this.wrote = true;
 		}
 
 		/** Stops the comments, then completes the emitter. */
-		void complete() {
+		public void complete() {
 			stop();
 			this.emitter.complete();
 		}
 
 		/** Stops the comments; callable any number of times. */
-		void stop() {
+		public void stop() {
 			this.stopped = true;
 			if (SseHeartbeats.this.watches.remove(this)) {
 				stopTickingWhenUnwatched();

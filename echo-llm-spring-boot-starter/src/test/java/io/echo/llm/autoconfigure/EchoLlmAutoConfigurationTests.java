@@ -9,6 +9,8 @@ import io.echo.llm.LlmClientSettings;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.web.LlmSseRelay;
+import io.echo.llm.boot.DefaultLlmClients;
+import io.echo.llm.observation.ObservationLlmCallListener;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

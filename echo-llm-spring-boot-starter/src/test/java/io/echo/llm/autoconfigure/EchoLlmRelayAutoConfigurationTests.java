@@ -2,12 +2,12 @@ package io.echo.llm.autoconfigure;
 
 import java.time.Duration;
 
-import io.echo.llm.web.InMemoryLlmStreamStore;
 import io.echo.llm.web.LlmSseRelay;
-import io.echo.llm.web.LlmStreamController;
-import io.echo.llm.web.LlmStreamStore;
-import io.echo.llm.web.LocalRedis;
-import io.echo.llm.web.RedisLlmStreamStore;
+import io.echo.llm.web.resume.LlmStreamStore;
+import io.echo.llm.web.resume.InMemoryLlmStreamStore;
+import io.echo.llm.web.resume.LlmStreamController;
+import io.echo.llm.web.resume.redis.RedisLlmStreamStore;
+import io.echo.llm.web.resume.redis.LocalRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

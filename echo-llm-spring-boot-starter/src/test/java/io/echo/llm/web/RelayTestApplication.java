@@ -21,17 +21,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import(RelayTestApplication.ChatController.class)
-class RelayTestApplication {
+public class RelayTestApplication {
 
 	/** Starts one instance on a random port with the given properties. */
-	static ConfigurableApplicationContext start(Map<String, Object> properties) {
+	public static ConfigurableApplicationContext start(Map<String, Object> properties) {
 		return new SpringApplicationBuilder(RelayTestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(properties)
 			.properties(Map.of("server.port", "0", "spring.main.banner-mode", "off"))
 			.run();
 	}
 
-	static int port(ConfigurableApplicationContext context) {
+	public static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "-1"));
 	}
 

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * script, then either waits for {@link #release()} and streams the rest, or holds the connection open and records when
  * the client closes it ({@link #awaitClosed}).
  */
-final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream implements AutoCloseable {
 
 	private final ServerSocket server;
 
@@ -43,18 +43,18 @@ final class ScriptedUpstream implements AutoCloseable {
 
 	private volatile CountDownLatch closed = new CountDownLatch(1);
 
-	ScriptedUpstream() throws IOException {
+	public ScriptedUpstream() throws IOException {
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.executor.submit(this::accept);
 	}
 
 	/** Returns the base URL to configure as {@code echo.llm.base-url}. */
-	String baseUrl() {
+	public String baseUrl() {
 		return "http://127.0.0.1:" + this.server.getLocalPort() + "/v1";
 	}
 
 	/** Forgets the previous test's script: two tokens, no pause. */
-	ScriptedUpstream reset() {
+	public ScriptedUpstream reset() {
 		this.tokens = List.of("Hel", "lo");
 		this.pauseAfter = Integer.MAX_VALUE;
 		this.hold = false;
@@ -67,45 +67,45 @@ final class ScriptedUpstream implements AutoCloseable {
 	}
 
 	/** Streams these tokens, then a finish chunk and {@code [DONE]}. */
-	ScriptedUpstream tokens(List<String> tokens) {
+	public ScriptedUpstream tokens(List<String> tokens) {
 		this.tokens = List.copyOf(tokens);
 		return this;
 	}
 
 	/** After this many tokens, waits for {@link #release()} before the rest. */
-	ScriptedUpstream pauseAfter(int count) {
+	public ScriptedUpstream pauseAfter(int count) {
 		this.pauseAfter = count;
 		return this;
 	}
 
 	/** After {@link #pauseAfter} tokens, keeps the connection open until the client closes it. */
-	ScriptedUpstream holdAfter(int count) {
+	public ScriptedUpstream holdAfter(int count) {
 		this.pauseAfter = count;
 		this.hold = true;
 		return this;
 	}
 
 	/** Reads the request and sends nothing, not even the status line, until the client closes the connection. */
-	ScriptedUpstream silent() {
+	public ScriptedUpstream silent() {
 		this.silent = true;
 		return this;
 	}
 
-	void release() {
+	public void release() {
 		this.released.countDown();
 	}
 
-	int requests() {
+	public int requests() {
 		return this.requests.get();
 	}
 
 	/** Waits until the client closed a held connection; returns whether it did in time. */
-	boolean awaitClosed(long seconds) throws InterruptedException {
+	public boolean awaitClosed(long seconds) throws InterruptedException {
 		return awaitClosed(Duration.ofSeconds(seconds));
 	}
 
 	/** Waits until the client closed a held connection; returns whether it did in time. */
-	boolean awaitClosed(Duration timeout) throws InterruptedException {
+	public boolean awaitClosed(Duration timeout) throws InterruptedException {
 		return this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * A real HTTP client reading a server-sent event stream event by event, that can drop its connection at any point
  * the way a browser does when the page reloads.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -41,7 +41,7 @@ final class SseClient implements AutoCloseable {
 		this.response = response;
 	}
 
-	static SseClient post(URI uri, String json) {
+	public static SseClient post(URI uri, String json) {
 		return send(HttpRequest.newBuilder(uri)
 			.header("Content-Type", "application/json")
 			.header("Accept", "text/event-stream")
@@ -49,13 +49,13 @@ final class SseClient implements AutoCloseable {
 			.build());
 	}
 
-	static SseClient get(URI uri, Map<String, String> headers) {
+	public static SseClient get(URI uri, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
 		headers.forEach(request::header);
 		return send(request.build());
 	}
 
-	static HttpResponse<String> delete(URI uri) {
+	public static HttpResponse<String> delete(URI uri) {
 		try {
 			return HTTP.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
 		}
@@ -68,7 +68,7 @@ final class SseClient implements AutoCloseable {
 		}
 	}
 
-	static SseClient send(HttpRequest request) {
+	public static SseClient send(HttpRequest request) {
 		try {
 			return new SseClient(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()));
 		}
@@ -81,23 +81,23 @@ final class SseClient implements AutoCloseable {
 		}
 	}
 
-	int status() {
+	public int status() {
 		return this.response.statusCode();
 	}
 
-	String contentType() {
+	public String contentType() {
 		return this.response.headers().firstValue("Content-Type").orElse("");
 	}
 
 	/** Reads the whole body as text, for responses that are not event streams. */
-	String body() throws IOException {
+	public String body() throws IOException {
 		try (InputStream in = this.response.body()) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 
 	/** Returns the next event, or {@code null} once the stream ended. */
-	@Nullable SseEvent next() throws IOException {
+	public @Nullable SseEvent next() throws IOException {
 		byte[] buffer = new byte[1024];
 		InputStream in = this.response.body();
 		while (this.parsed.isEmpty() && !this.ended) {
@@ -114,7 +114,7 @@ final class SseClient implements AutoCloseable {
 	}
 
 	/** Reads the given number of events; fails if the stream ends first. */
-	List<SseEvent> next(int count) throws IOException {
+	public List<SseEvent> next(int count) throws IOException {
 		List<SseEvent> events = new ArrayList<>();
 		while (events.size() < count) {
 			SseEvent event = next();
@@ -127,7 +127,7 @@ final class SseClient implements AutoCloseable {
 	}
 
 	/** Reads every event up to the end of the stream. */
-	List<SseEvent> rest() throws IOException {
+	public List<SseEvent> rest() throws IOException {
 		List<SseEvent> events = new ArrayList<>();
 		for (SseEvent event = next(); event != null; event = next()) {
 			events.add(event);

@@ -1,0 +1,97 @@
+package io.echo.llm.web.resume.redis;
+
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The Lua scripts of {@link RedisLlmStreamStore}, one per operation that must be atomic on the server: appending,
+ * trimming and refreshing the expiry in one step means the writer never waits for a follower and never leaves a
+ * half-written event. {@code KEYS[1]} is always the stream's hash of counters and flags; the other keys share its hash
+ * tag, so the scripts run on Redis Cluster too.
+ */
+final class RedisStreamScripts {
+
+	private RedisStreamScripts() {
+	}
+
+	static final RedisScript<Long> CREATE = RedisScript.of("""
+			redis.call('HSET', KEYS[1], 'seq', 0, 'bytes', 0)
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			redis.call('SET', KEYS[2], 1, 'PX', ARGV[2])
+			return 1
+			""", Long.class);
+
+	static final RedisScript<Long> APPEND = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+			if redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return -2 end
+			local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+			local id = seq .. '-0'
+			redis.call('XADD', KEYS[2], id, 'e', ARGV[1], 'd', ARGV[2])
+			local bytes = redis.call('HINCRBY', KEYS[1], 'bytes', string.len(ARGV[1]) + string.len(ARGV[2]))
+			local max = tonumber(ARGV[3])
+			while bytes > max do
+			  local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
+			  if first[1] == id then break end
+			  local f = first[2]
+			  bytes = redis.call('HINCRBY', KEYS[1], 'bytes', -(string.len(f[2]) + string.len(f[4])))
+			  redis.call('XDEL', KEYS[2], first[1])
+			end
+			redis.call('PEXPIRE', KEYS[1], ARGV[4])
+			redis.call('PEXPIRE', KEYS[2], ARGV[4])
+			redis.call('SET', KEYS[3], 1, 'PX', ARGV[5])
+			return seq
+			""", Long.class);
+
+	static final RedisScript<Long> KEEP_ALIVE = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return 0 end
+			redis.call('SET', KEYS[2], 1, 'PX', ARGV[1])
+			return 1
+			""", Long.class);
+
+	// -1: gone; otherwise the last sequence, so that a follower never starts past it.
+	static final RedisScript<Long> LAST_SEQUENCE = RedisScript.of("""
+			local seq = redis.call('HGET', KEYS[1], 'seq')
+			if not seq then return -1 end
+			return tonumber(seq)
+			""", Long.class);
+
+	// 0: gone; 1: finished or its writer alive; 2: abandoned (unfinished, and the writer's key expired).
+	static final RedisScript<Long> STATE = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			if redis.call('HEXISTS', KEYS[1], 'fin') == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+			return 2
+			""", Long.class);
+
+	static final RedisScript<Long> FINISH = RedisScript.of("""
+			local seq = redis.call('HGET', KEYS[1], 'seq')
+			if not seq or redis.call('HEXISTS', KEYS[1], 'fin') == 1 then return 0 end
+			redis.call('HSET', KEYS[1], 'fin', 1)
+			redis.call('XADD', KEYS[2], seq .. '-1', 'fin', 1)
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			redis.call('PEXPIRE', KEYS[2], ARGV[1])
+			return 1
+			""", Long.class);
+
+	static final RedisScript<Long> STOP = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			redis.call('HSET', KEYS[1], 'stop', 1)
+			redis.call('PUBLISH', ARGV[1], ARGV[2])
+			return 1
+			""", Long.class);
+
+	// Presence is a sorted set of follower tokens scored by lease end, in Redis's clock so instances' clocks may differ.
+	static final RedisScript<Long> TOUCH = RedisScript.of("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+			redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+			redis.call('PEXPIRE', KEYS[1], ARGV[3])
+			return 1
+			""", Long.class);
+
+	static final RedisScript<Long> FOLLOWERS = RedisScript.of("""
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+			""", Long.class);
+
+}
