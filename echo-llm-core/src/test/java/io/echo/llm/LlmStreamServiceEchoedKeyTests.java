@@ -219,6 +219,28 @@ class LlmStreamServiceEchoedKeyTests extends RawServerSupport {
 		assertLogsClean();
 	}
 
+	static Stream<Arguments> malformedResponses() {
+		return Stream.of(Arguments.of("header line", "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nBearer "
+				+ KEY + "\r\n\r\n"),
+				Arguments.of("status line", "HTTP/1.1 2xx " + KEY + "\r\n\r\n"),
+				Arguments.of("content type", "HTTP/1.1 200 OK\r\nContent-Type: text/html; token=" + KEY
+						+ "\r\nContent-Length: 2\r\n\r\nhi"),
+				Arguments.of("content encoding", "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+						+ "Content-Encoding: " + KEY + "\r\nContent-Length: 2\r\n\r\nhi"),
+				Arguments.of("chunk header", "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+						+ "Transfer-Encoding: chunked\r\n\r\n" + KEY + "\r\n"));
+	}
+
+	// The HTTP client's own exceptions quote the malformed line they choke on, and the engine quoted them in turn.
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("malformedResponses")
+	void malformedResponseThatEchoesTheKey(String where, String response) throws Exception {
+		this.server = new RawHttpServer((exchange) -> exchange.raw(response));
+		LlmException failure = catchThrowableOfType(LlmException.class, () -> consume(service()));
+		assertNoSecret(failure);
+		assertLogsClean();
+	}
+
 	/** A service with the key, against the hostile server, that tries once (a retry would only repeat the case). */
 	private LlmStreamService.Builder service() {
 		return TestStreams.client(this.server.baseUrl()).apiKey(KEY).maxAttempts(1);

@@ -178,7 +178,7 @@ final class ChatTransport {
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();
 		if (status >= 200 && status < 300) {
-			ResponseChecks.checkEncoding(headers, this.uri);
+			ResponseChecks.checkEncoding(headers, this.uri, this.secrets::mask);
 			return new Opened(exchange, deadlines, status, headers);
 		}
 		if (status >= 300 && status < 400) {
@@ -239,7 +239,10 @@ final class ChatTransport {
 		}
 		String what = (ex instanceof RestClientException && ex.getCause() != null) ? ex.getCause().toString()
 				: ex.toString();
-		return new LlmNetworkException("Could not talk to the LLM provider at " + this.uri + ": " + what, ex);
+		// The HTTP client quotes the status or header line it could not parse, which a provider may fill with the key.
+		String masked = this.secrets.mask(what);
+		return new LlmNetworkException("Could not talk to the LLM provider at " + this.uri + ": " + masked,
+				masked.equals(what) ? ex : null);
 	}
 
 	LlmTimeoutException timeout(Kind kind, CallTracker tracker) {

@@ -273,13 +273,16 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	 */
 	private void readCut(IOException ex) {
 		long chunks = this.tracker.chunks();
+		// The HTTP client quotes a malformed chunk header, which a provider may fill with the key.
+		String what = this.transport.secrets().mask(ex.toString());
+		IOException cause = what.equals(ex.toString()) ? ex : null;
 		if (chunks > 0) {
 			fail(new LlmTruncatedStreamException("The LLM stream from " + this.transport.uri() + " was cut after "
-					+ chunks + " chunks (" + ex + "); the answer is probably incomplete", ex));
+					+ chunks + " chunks (" + what + "); the answer is probably incomplete", cause));
 			return;
 		}
 		fail(new LlmNetworkException("Reading the LLM stream from " + this.transport.uri() + " failed after "
-				+ chunks + " chunks: " + ex, ex));
+				+ chunks + " chunks: " + what, cause));
 	}
 
 	/** The reading thread was interrupted: end as cancelled, and say so, with the thread still interrupted. */

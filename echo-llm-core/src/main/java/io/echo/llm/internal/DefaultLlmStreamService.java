@@ -102,7 +102,7 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 			rejectJsonInsteadOfStream(opened, call.tracker);
 		}
 		LlmInvalidResponseException wrongType = ResponseChecks.notAnEventStream(opened.headers(),
-				this.transport.uri());
+				this.transport.uri(), this.transport.secrets()::mask);
 		if (wrongType != null) {
 			opened.exchange().close();
 			call.tracker.end(Outcome.ERROR, wrongType);
@@ -125,7 +125,8 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		try {
 			readResponse(opened, tracker);
 			failure = new LlmInvalidResponseException("The LLM provider at " + this.transport.uri()
-					+ " answered a streaming request with Content-Type " + opened.headers().getContentType()
+					+ " answered a streaming request with Content-Type "
+					+ this.transport.secrets().mask(String.valueOf(opened.headers().getContentType()))
 					+ " (a whole completion) instead of text/event-stream", null);
 		}
 		catch (LlmException ex) {

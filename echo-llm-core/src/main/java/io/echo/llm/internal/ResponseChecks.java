@@ -24,11 +24,11 @@ final class ResponseChecks {
 	 * and httpx would inflate it; the engine keeps the socket-to-caller path free of an inflater's buffer instead).
 	 * @throws LlmInvalidResponseException naming the encoding
 	 */
-	static void checkEncoding(HttpHeaders headers, URI uri) {
+	static void checkEncoding(HttpHeaders headers, URI uri, UnaryOperator<String> masked) {
 		String encoding = headers.getFirst(HttpHeaders.CONTENT_ENCODING);
 		if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
 			throw new LlmInvalidResponseException("The LLM provider at " + uri + " sent a body with Content-Encoding "
-					+ Texts.abbreviate(encoding.strip(), 100) + ", which was not asked for (Accept-Encoding: identity)",
+					+ Texts.abbreviate(masked.apply(encoding.strip()), 100) + ", which was not asked for (Accept-Encoding: identity)",
 					null);
 		}
 	}
@@ -39,18 +39,19 @@ final class ResponseChecks {
 	 * refused here, so that the caller may read the provider's error from it first.
 	 * @return the failure to report, or {@code null} when the body can be read as events
 	 */
-	static @Nullable LlmInvalidResponseException notAnEventStream(HttpHeaders headers, URI uri) {
+	static @Nullable LlmInvalidResponseException notAnEventStream(HttpHeaders headers, URI uri,
+			UnaryOperator<String> masked) {
 		MediaType type;
 		try {
 			type = headers.getContentType();
 		}
 		catch (RuntimeException ex) {
-			return wrongType(headers.getFirst(HttpHeaders.CONTENT_TYPE), uri);
+			return wrongType(headers.getFirst(HttpHeaders.CONTENT_TYPE), uri, masked);
 		}
 		if (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
 			return null;
 		}
-		return wrongType(type.toString(), uri);
+		return wrongType(type.toString(), uri, masked);
 	}
 
 	static boolean isJson(HttpHeaders headers) {
@@ -64,9 +65,11 @@ final class ResponseChecks {
 		}
 	}
 
-	private static LlmInvalidResponseException wrongType(@Nullable String type, URI uri) {
+	private static LlmInvalidResponseException wrongType(@Nullable String type, URI uri,
+			UnaryOperator<String> masked) {
 		return new LlmInvalidResponseException("The LLM provider at " + uri + " answered a streaming request with "
-				+ "Content-Type " + Texts.abbreviate(String.valueOf(type), 100) + " instead of text/event-stream", null);
+				+ "Content-Type " + Texts.abbreviate(masked.apply(String.valueOf(type)), 100)
+				+ " instead of text/event-stream", null);
 	}
 
 	/**
