@@ -54,6 +54,25 @@ class LlmStreamServiceStallTests extends RawServerSupport {
 	}
 
 	@Test
+	void chunksWithNoChoicesAfterOneChunkEndInAnIdleTimeout() throws Exception {
+		// {"choices": []} carries nothing: as a keep-alive it must not hold the stream open for ever.
+		this.server = new RawHttpServer((exchange) -> {
+			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));
+			dripUntilClosed(exchange, (e) -> e.chunk("data: {\"id\":\"c2\",\"choices\":[]}\n\n"));
+		});
+		LlmStreamService llm = client(this.server.baseUrl()).idleTimeout(IDLE).build();
+		try (ChatCompletionStream stream = llm.stream(hello())) {
+			Iterator<ChatCompletionChunk> chunks = stream.iterator();
+			assertThat(chunks.next().id()).isEqualTo("c1");
+			long lastChunk = System.nanoTime();
+			assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> chunks.forEachRemaining((c) -> {
+			})).satisfies((ex) -> assertThat(ex.kind()).isEqualTo(Kind.IDLE));
+			assertThat(System.nanoTime() - lastChunk).as("nanos from the last chunk to the timeout")
+				.isLessThan(IDLE.toNanos() + SLACK_NANOS);
+		}
+	}
+
+	@Test
 	void pingsBeforeTheFirstChunkDoNotResetTheFirstChunkTimeout() throws Exception {
 		this.server = new RawHttpServer((exchange) -> {
 			exchange.sseHeaders();

@@ -21,6 +21,7 @@ import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChunkSignals;
 import io.echo.llm.sse.SseEvent;
 import io.echo.llm.sse.SseLimitExceededException;
 import io.echo.llm.sse.SseParser;
@@ -198,8 +199,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		if (this.next == null) {
 			return false;
 		}
-		// Only chunks reset the first-chunk and idle clocks: comments, pings and partial events never do.
-		this.opened.exchange().chunkArrived();
+		// Only chunks that carry a choice or usage reset the first-chunk and idle clocks: comments, pings, partial
+		// events and {"choices": []} (a keep-alive in chunk form) never do.
+		if (ChunkSignals.carriesSomething(this.next)) {
+			this.opened.exchange().chunkArrived();
+		}
 		return true;
 	}
 
