@@ -137,12 +137,18 @@ public record LlmClientSettings(String baseUrl, @Nullable String apiKey, @Nullab
 	public String toString() {
 		Map<String, String> maskedHeaders = new LinkedHashMap<>();
 		this.headers.keySet().forEach((name) -> maskedHeaders.put(name, MASK));
-		return "LlmClientSettings[baseUrl=" + this.baseUrl + ", apiKey=" + ((this.apiKey != null) ? MASK : "none")
-				+ ", model=" + this.model + ", headers=" + maskedHeaders + ", connectTimeout=" + this.connectTimeout
+		return "LlmClientSettings[baseUrl=" + withoutCredentials(this.baseUrl) + ", apiKey="
+				+ ((this.apiKey != null) ? MASK : "none") + ", model=" + this.model + ", headers=" + maskedHeaders + ", connectTimeout=" + this.connectTimeout
 				+ ", firstChunkTimeout=" + this.firstChunkTimeout + ", idleTimeout=" + this.idleTimeout
 				+ ", overallTimeout=" + this.overallTimeout + ", maxAttempts=" + this.maxAttempts
 				+ ", initialBackoff=" + this.initialBackoff + ", maxBackoff=" + this.maxBackoff + ", maxRetryAfter="
-				+ this.maxRetryAfter + ", maxEventBytes=" + this.maxEventBytes + ", includeUsage=" + this.includeUsage + "]";
+				+ this.maxRetryAfter + ", maxEventBytes=" + this.maxEventBytes + ", includeUsage=" + this.includeUsage
+				+ "]";
+	}
+
+	// User info and a query may hold credentials (a key in ?api-key=, user:key@host).
+	private static String withoutCredentials(String url) {
+		return url.replaceFirst("//[^/?#]*@", "//" + MASK + "@").replaceFirst("\\?.*$", "?" + MASK);
 	}
 
 }

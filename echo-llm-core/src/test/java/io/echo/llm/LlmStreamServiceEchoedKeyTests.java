@@ -168,6 +168,27 @@ class LlmStreamServiceEchoedKeyTests extends RawServerSupport {
 		assertLogsClean();
 	}
 
+	@Test
+	void keyInTheBaseUrlIsSentButNeverNamed() throws Exception {
+		// User info and a query may hold credentials: the request keeps them, messages and toString() do not.
+		this.server = new RawHttpServer((exchange) -> exchange.raw("HTTP/1.1 500 Internal Server Error\r\n"
+				+ "Content-Type: text/plain\r\nContent-Length: 4\r\n\r\noops"));
+		String baseUrl = this.server.baseUrl() + "?api-key=" + KEY;
+		LlmApiException failure = catchThrowableOfType(LlmApiException.class,
+				() -> consume(TestStreams.client(baseUrl).maxAttempts(1)));
+		assertThat(this.server.requests()).singleElement()
+			.satisfies((request) -> assertThat(request).startsWith("POST /v1/chat/completions?api-key=" + KEY + " "));
+		assertNoSecret(failure);
+		// Apache refuses user info in a request URI; whichever client, the failure does not name it.
+		String withUserInfo = this.server.baseUrl().replace("http://", "http://user:" + KEY + "@");
+		assertNoSecret(catchThrowableOfType(LlmException.class,
+				() -> consume(TestStreams.client(withUserInfo).maxAttempts(1))));
+		assertThat(new LlmClientSettings(withUserInfo + "?api-key=" + KEY, null, null, java.util.Map.of(), java.time.Duration.ZERO,
+				java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, 1, java.time.Duration.ZERO,
+				java.time.Duration.ZERO, java.time.Duration.ZERO, 1024).toString()).doesNotContain(KEY);
+		assertLogsClean();
+	}
+
 	static Stream<Boolean> spellings() {
 		return Stream.of(false, true);
 	}

@@ -61,9 +61,18 @@ final class ChatTransport {
 
 	private final Secrets secrets;
 
+	private final URI displayUri;
+
 	ChatTransport(LlmClientSettings settings, RestClient.@Nullable Builder restClient, TimeoutWatchdog watchdog) {
 		this.settings = settings;
-		this.uri = URI.create(settings.baseUrl().replaceAll("/+$", "") + "/chat/completions");
+		URI base = URI.create(settings.baseUrl());
+		String path = ((base.getRawPath() != null) ? base.getRawPath() : "").replaceAll("/+$", "") + "/chat/completions";
+		// The path goes before a query the base URL may carry (Azure's ?api-version=...), not after it.
+		this.uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + path
+				+ ((base.getRawQuery() != null) ? "?" + base.getRawQuery() : ""));
+		// What messages and logs name: no user info and no query, either of which may hold a credential.
+		this.displayUri = URI.create(base.getScheme() + "://" + base.getHost()
+				+ ((base.getPort() != -1) ? ":" + base.getPort() : "") + path);
 		this.timeouts = Deadlines.Timeouts.of(settings);
 		this.watchdog = watchdog;
 		this.secrets = Secrets.of(settings);
@@ -100,8 +109,9 @@ final class ChatTransport {
 		return !duration.isZero() && !duration.isNegative();
 	}
 
+	/** The endpoint as messages and logs name it: without user info or query, which may hold credentials. */
 	URI uri() {
-		return this.uri;
+		return this.displayUri;
 	}
 
 	TimeoutWatchdog watchdog() {
@@ -178,12 +188,12 @@ final class ChatTransport {
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();
 		if (status >= 200 && status < 300) {
-			ResponseChecks.checkEncoding(headers, this.uri, this.secrets::mask);
+			ResponseChecks.checkEncoding(headers, this.displayUri, this.secrets::mask);
 			return new Opened(exchange, deadlines, status, headers);
 		}
 		if (status >= 300 && status < 400) {
 			exchange.close();
-			throw ResponseChecks.redirect(status, headers, this.uri, this.secrets::mask);
+			throw ResponseChecks.redirect(status, headers, this.displayUri, this.secrets::mask);
 		}
 		String errorBody = readErrorBody(exchange);
 		exchange.close();
@@ -241,8 +251,20 @@ final class ChatTransport {
 				: ex.toString();
 		// The HTTP client quotes the status or header line it could not parse, which a provider may fill with the key.
 		String masked = this.secrets.mask(what);
-		return new LlmNetworkException("Could not talk to the LLM provider at " + this.uri + ": " + masked,
-				masked.equals(what) ? ex : null);
+		return new LlmNetworkException("Could not talk to the LLM provider at " + this.displayUri + ": " + masked,
+				quotesSecret(ex) ? null : ex);
+	}
+
+	// Spring's and the clients' messages quote the request URL (and with it a credential in the base URL) or a
+	// malformed line of the response: a cause that quotes a secret anywhere in its chain is not kept.
+	private boolean quotesSecret(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			String text = String.valueOf(cause.getMessage());
+			if (!this.secrets.mask(text).equals(text)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	LlmTimeoutException timeout(Kind kind, CallTracker tracker) {

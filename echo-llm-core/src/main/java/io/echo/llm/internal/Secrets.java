@@ -1,5 +1,6 @@
 package io.echo.llm.internal;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -56,6 +57,21 @@ public final class Secrets {
 		List<String> secrets = new ArrayList<>(settings.headers().values());
 		if (settings.apiKey() != null) {
 			secrets.add(settings.apiKey());
+		}
+		// A base URL may carry a credential too (user:key@host, ?api-key=...), and HTTP clients quote the URL.
+		try {
+			URI base = URI.create(settings.baseUrl());
+			if (base.getRawUserInfo() != null) {
+				secrets.add(base.getRawUserInfo());
+			}
+			if (base.getRawQuery() != null) {
+				for (String parameter : base.getRawQuery().split("&")) {
+					secrets.add(parameter.substring(parameter.indexOf('=') + 1));
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// Not a URI: the transport refuses it, and there is nothing of it to mask.
 		}
 		return new Secrets(secrets);
 	}
