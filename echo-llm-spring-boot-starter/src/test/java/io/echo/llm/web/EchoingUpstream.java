@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
  * {@code echo <where> <field> <spelling>}, where {@code where} is {@code status} (HTTP 401 with an OpenAI error
  * body), {@code event} (HTTP 200, a token, then {@code event: error}) or {@code data} (HTTP 200, a token, then
  * {@code data: {"error": ...}}); {@code field} is {@code code}, {@code message}, {@code type} or {@code param}; and
- * {@code spelling} is {@code raw} or {@code escaped} (every character a JSON unicode escape).
+ * {@code spelling} is {@code raw} or {@code escaped} (every character a JSON unicode escape). Shared with the sample
+ * app's tests through the starter's test jar.
  */
-final class EchoingUpstream implements AutoCloseable {
+public final class EchoingUpstream implements AutoCloseable {
 
 	/** The fields of an OpenAI error object. */
-	static final List<String> FIELDS = List.of("code", "message", "type", "param");
+	public static final List<String> FIELDS = List.of("code", "message", "type", "param");
 
 	private static final Pattern CASE = Pattern.compile("echo (status|event|data) (\\w+) (raw|escaped)");
 
@@ -35,13 +36,13 @@ final class EchoingUpstream implements AutoCloseable {
 
 	private final String secret;
 
-	EchoingUpstream(String secret) throws IOException {
+	public EchoingUpstream(String secret) throws IOException {
 		this.secret = secret;
 		this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.executor.execute(this::accept);
 	}
 
-	String baseUrl() {
+	public String baseUrl() {
 		return "http://127.0.0.1:" + this.serverSocket.getLocalPort() + "/v1";
 	}
 
