@@ -3,6 +3,7 @@ package io.echo.llm.sample;
 import java.io.IOException;
 import java.util.Set;
 
+import io.echo.llm.LlmException;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatCompletionResponse;
@@ -10,7 +11,11 @@ import io.echo.llm.chat.ChatJson;
 import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
 import io.echo.llm.web.RelayFormat;
+import io.echo.llm.web.RelayLog;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -33,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OpenAiCompatibleController {
 
+	private static final Logger logger = LoggerFactory.getLogger(OpenAiCompatibleController.class);
+
 	static final String COMPLETIONS = "/v1/chat/completions";
 
 	private final LlmStreamService service;
@@ -48,7 +55,7 @@ class OpenAiCompatibleController {
 	}
 
 	@RequestMapping(COMPLETIONS)
-	Object chatCompletions(HttpServletRequest http) throws IOException {
+	Object chatCompletions(HttpServletRequest http, HttpServletResponse httpResponse) throws IOException {
 		if (!HttpMethod.POST.matches(http.getMethod())) {
 			HttpHeaders allow = new HttpHeaders();
 			allow.setAllow(Set.of(HttpMethod.POST));
@@ -67,7 +74,22 @@ class OpenAiCompatibleController {
 			// tokens are relayed from the relay's executor, never on this thread.
 			return this.relay.relayAfterStatus(this.service, request, RelayFormat.OPENAI);
 		}
-		ChatCompletionResponse response = this.service.complete(request);
+		// One id per call, as OpenAI's x-request-id: the client sees it, and the log line of a failure names it.
+		String id = "req_" + RelayLog.newId();
+		httpResponse.setHeader(LlmSseRelay.REQUEST_ID_HEADER, id);
+		long start = System.nanoTime();
+		ChatCompletionResponse response;
+		try {
+			response = this.service.complete(request);
+		}
+		catch (LlmException ex) {
+			// The message may quote the provider, and the provider may quote the prompt or a key: only at DEBUG.
+			logger.info("LLM call {} failed ({} status {} code {}): client {}, after {} ms", id,
+					ex.getClass().getSimpleName(), ex.status(), ex.code(), http.getRemoteAddr(),
+					(System.nanoTime() - start) / 1_000_000);
+			logger.debug("LLM call {} failure: {}", id, ex.getMessage());
+			throw ex;
+		}
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(ChatJson.mapper().writeValueAsString(response));

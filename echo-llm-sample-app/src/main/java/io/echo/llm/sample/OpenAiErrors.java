@@ -59,7 +59,7 @@ class OpenAiErrors {
 
 	@ExceptionHandler
 	ResponseEntity<String> llmFailure(LlmException ex, HttpServletResponse response) {
-		// A relayed stream carries the relay's id, and the relay logged its failure under it already: one line each.
+		// A relayed stream or a /v1 call carries an id, and logged its failure under it already: one line each.
 		if (response.getHeader(LlmSseRelay.REQUEST_ID_HEADER) == null) {
 			// The message may quote the provider, and the provider may quote the prompt or a key: only at DEBUG.
 			logger.info("LLM call failed: {} (status {}, code {})", ex.getClass().getSimpleName(), ex.status(),

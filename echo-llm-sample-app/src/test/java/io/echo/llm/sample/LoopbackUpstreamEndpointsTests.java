@@ -108,20 +108,32 @@ class LoopbackUpstreamEndpointsTests {
 	}
 
 	@Test
-	void openAiErrorIsOneInfoLineWithoutTheProvidersText() throws Exception {
-		Logger errorsLogger = (Logger) LoggerFactory.getLogger(OpenAiErrors.class);
+	void openAiErrorIsOneInfoLineNamingTheRequestIdWithoutTheProvidersText() throws Exception {
+		Logger rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 		ListAppender<ILoggingEvent> logs = new ListAppender<>();
 		logs.start();
-		errorsLogger.addAppender(logs);
+		rootLogger.addAppender(logs);
+		SseClient.Answer answer;
 		try {
-			client().post("/v1/chat/completions", openAi("over the limit", false));
+			answer = client().post("/v1/chat/completions", openAi("over the limit", false));
 		}
 		finally {
-			errorsLogger.detachAppender(logs);
+			rootLogger.detachAppender(logs);
 		}
-		assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO))
-			.map((event) -> event.getLevel() + " " + event.getFormattedMessage())
-			.containsExactly("INFO LLM call failed: LlmApiException (status 429, code rate_limit_exceeded)");
+		String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
+		assertThat(id).startsWith("req_");
+		List<String> lines;
+		synchronized (logs) {
+			lines = logs.list.stream()
+				.filter((event) -> event.getLevel().isGreaterOrEqual(Level.INFO))
+				.filter((event) -> event.getLoggerName().startsWith("io.echo.llm"))
+				.map((event) -> event.getLevel() + " " + event.getFormattedMessage())
+				.toList();
+		}
+		assertThat(lines).singleElement()
+			.asString()
+			.startsWith("INFO LLM call " + id + " failed (LlmApiException status 429 code rate_limit_exceeded): client ")
+			.doesNotContain(LoopbackUpstream.ECHOED_SECRET);
 	}
 
 	@Test
