@@ -117,8 +117,7 @@ final class ChatTransport {
 		exchange.watchInterrupts(this.watchdog.interrupts());
 		retry.attemptStarted(exchange);
 		try {
-			HeaderWait headerWait = exchange.headerWait();
-			headerWait.enter();
+			exchange.awaitingHeaders();
 			exchange.startWaiting();
 			if (Thread.currentThread().isInterrupted()) {
 				exchange.interrupt();
@@ -146,7 +145,7 @@ final class ChatTransport {
 		}
 		finally {
 			exchange.stopWaiting();
-			exchange.headerWait().exit();
+			exchange.headersDone();
 			exchange.restoreInterrupt();
 		}
 	}
@@ -166,7 +165,7 @@ final class ChatTransport {
 
 	private Opened opened(Exchange exchange, Deadlines deadlines, ClientHttpResponse response, CallRetry retry)
 			throws IOException {
-		exchange.headerWait().exit();
+		exchange.headersDone();
 		exchange.attach(response.getBody());
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();

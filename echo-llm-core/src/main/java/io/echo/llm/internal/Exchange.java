@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One HTTP exchange (one attempt): how it ended early, its deadlines, and the thread blocked in it.
  * {@link #timeout} (watchdog thread), {@link #cancel} (any thread) and {@link #interrupt} (the interrupt watch) abort
- * it; how is the HTTP client's business, left to its {@link HttpTransport.Connection}. A caller waiting for the headers
- * is also woken through the {@link HeaderWait}, for the JDK client, whose wait only an interrupt ends.
+ * it; how, whether the caller waits for the headers or reads the body, is the HTTP client's business, left to its
+ * {@link HttpTransport.Connection}.
  * <p>
  * Threads: the sending thread hands over the abort handle (through the client's hook) and the body; the reading thread
  * sets the watch and the waiter; the watchdog, a cancelling thread and the interrupt watch read them to abort. So every
@@ -24,8 +24,6 @@ final class Exchange {
 
 	/** The thread waiting in the exchange was interrupted: a cancel whose thread must stay interrupted. */
 	private static final Object INTERRUPTED = new Object();
-
-	private final HeaderWait headerWait = new HeaderWait();
 
 	/** {@code null} while open, then a {@link Kind}, {@link #CANCELLED} or {@link #CLOSED}. */
 	private final AtomicReference<@Nullable Object> end = new AtomicReference<>();
@@ -43,8 +41,14 @@ final class Exchange {
 		this.connection = transport.connection();
 	}
 
-	HeaderWait headerWait() {
-		return this.headerWait;
+	/** The current thread sends the request and waits for the headers until {@link #headersDone()}. */
+	void awaitingHeaders() {
+		this.connection.awaitingHeaders();
+	}
+
+	/** The wait for the headers is over; idempotent. */
+	void headersDone() {
+		this.connection.headersDone();
 	}
 
 	void watch(TimeoutWatchdog.Watch watch) {
@@ -131,7 +135,7 @@ final class Exchange {
 
 	/**
 	 * Sets the current thread's interrupt flag again if an interrupt aborted the exchange: aborting a header wait
-	 * interrupts the waiter once more and {@link HeaderWait#exit()} clears that, which would clear the caller's too.
+	 * may interrupt the waiter once more, and {@link #headersDone()} clears that, which would clear the caller's too.
 	 */
 	void restoreInterrupt() {
 		if (this.end.get() == INTERRUPTED) {
@@ -187,7 +191,6 @@ final class Exchange {
 
 	private void abort() {
 		stopWatch();
-		this.headerWait.interrupt();
 		this.connection.abort();
 	}
 

@@ -32,10 +32,25 @@ final class GivenTransport implements HttpTransport {
 		return new Detecting();
 	}
 
-	/** Delegates to the adapter picked at {@link #register} or {@link #attach}; before either, aborting is a no-op. */
+	/**
+	 * Delegates to the adapter picked at {@link #register} or {@link #attach}. Before either, the client is unknown:
+	 * aborting interrupts a caller waiting for the headers, which is what wakes it on the JDK client.
+	 */
 	private static final class Detecting implements Connection {
 
+		private final HeaderWait headerWait = new HeaderWait();
+
 		private volatile @Nullable Connection chosen;
+
+		@Override
+		public void awaitingHeaders() {
+			this.headerWait.enter();
+		}
+
+		@Override
+		public void headersDone() {
+			this.headerWait.exit();
+		}
 
 		@Override
 		public void register(Runnable abortHandle) {
@@ -63,6 +78,7 @@ final class GivenTransport implements HttpTransport {
 
 		@Override
 		public void abort() {
+			this.headerWait.interrupt();
 			Connection current = this.chosen;
 			if (current != null) {
 				current.abort();

@@ -36,6 +36,20 @@ interface HttpTransport {
 		default void register(Runnable abortHandle) {
 		}
 
+		/**
+		 * The sending thread starts waiting for the response headers: {@link #abort()} must wake it until
+		 * {@link #headersDone()}.
+		 */
+		default void awaitingHeaders() {
+		}
+
+		/**
+		 * The wait for the headers is over (they arrived, or sending failed). Leaves no interrupt of the adapter's on
+		 * the sending thread; idempotent.
+		 */
+		default void headersDone() {
+		}
+
 		/** The response headers arrived; this is the body, which the reading thread owns from now on. */
 		void attach(InputStream body);
 

@@ -17,8 +17,8 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 /**
  * The JDK {@code HttpClient} adapter: closing its body stream returns at once and wakes a reader blocked in it (where
  * Spring's {@code JdkClientHttpResponse.close()} would drain the body first, which never returns on a connection the
- * server holds open). A caller waiting for the headers is woken through the exchange's {@link HeaderWait} instead:
- * Spring's request waits on the response future, and an interrupt there cancels it.
+ * server holds open). A caller waiting for the headers is woken through a {@link HeaderWait} instead: Spring's
+ * request waits on the response future, and an interrupt there cancels the exchange.
  */
 final class JdkTransport implements HttpTransport {
 
@@ -57,7 +57,19 @@ final class JdkTransport implements HttpTransport {
 	/** Aborting and closing both close the body stream, which returns at once. */
 	static final class JdkConnection implements Connection {
 
+		private final HeaderWait headerWait = new HeaderWait();
+
 		private volatile @Nullable InputStream body;
+
+		@Override
+		public void awaitingHeaders() {
+			this.headerWait.enter();
+		}
+
+		@Override
+		public void headersDone() {
+			this.headerWait.exit();
+		}
 
 		@Override
 		public void attach(InputStream body) {
@@ -71,6 +83,7 @@ final class JdkTransport implements HttpTransport {
 
 		@Override
 		public void abort() {
+			this.headerWait.interrupt();
 			HttpTransport.closeQuietly(this.body);
 		}
 
