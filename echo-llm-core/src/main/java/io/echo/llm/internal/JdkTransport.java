@@ -27,9 +27,9 @@ final class JdkTransport implements HttpTransport {
 	private JdkTransport() {
 	}
 
-	/** Whether the given body stream is the JDK client's. */
+	/** Whether the given body stream is the JDK client's: its class lives in the client's module. */
 	static boolean isJdkBody(InputStream body) {
-		return body.getClass().getName().startsWith("jdk.internal.net.http.");
+		return body.getClass().getModule() == HttpClient.class.getModule();
 	}
 
 	/** A request factory over a new JDK client, set up for streaming. */
