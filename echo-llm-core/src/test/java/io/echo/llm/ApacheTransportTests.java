@@ -150,6 +150,25 @@ class ApacheTransportTests extends RawServerSupport {
 		assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LlmTimeoutException.class);
 	}
 
+	@Test
+	void cancellingStreamsOfAClientWhoseStreamsBlockOnCloseStartsABoundedNumberOfThreads() throws Exception {
+		// Each cancel hands the blocking close to another thread; one new thread per cancel piled up while the
+		// server held the connections open.
+		List<Reading> readings = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			readings.add(readAfterFirstChunk(new SimpleClientHttpRequestFactory(), Duration.ZERO));
+		}
+		for (Reading reading : readings) {
+			reading.stream().cancel();
+		}
+		long abortThreads = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("echo-llm-abort"))
+			.count();
+		assertThat(abortThreads).isBetween(1L, 4L);
+	}
+
 	/**
 	 * Starts a stream over the given client from a server that holds the connection open after one chunk, takes the
 	 * chunk, and asks for the next one on another thread.

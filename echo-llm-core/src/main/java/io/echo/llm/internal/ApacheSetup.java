@@ -17,7 +17,7 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 
 /**
  * The Apache HttpClient 5 set-up behind {@code io.echo.llm.http.ApacheHttpClients}, which documents each step: here
- * because the abort hook hands each request's abort handle to the engine ({@link AbortHandles}), and the public class
+ * because the abort hook hands each request's abort handle to the engine ({@link ApacheTransport#register}), and the public class
  * must not reach into the engine's package-private parts. Not API: public only for {@code ApacheHttpClients}.
  */
 public final class ApacheSetup {
@@ -29,7 +29,7 @@ public final class ApacheSetup {
 		// The original request is Spring's HttpUriRequestBase: cancelling it discards the connection (closing its
 		// socket), from any thread, whether the caller waits for the response head or blocks in a body read.
 		if (scope.originalRequest instanceof Cancellable cancellable) {
-			AbortHandles.register(cancellable::cancel);
+			ApacheTransport.register(cancellable::cancel);
 		}
 		return chain.proceed(request, scope);
 	};

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -12,11 +11,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.echo.llm.LlmCancelledException;
 import io.echo.llm.LlmClientSettings;
@@ -29,9 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
@@ -63,6 +55,12 @@ final class ChatTransport {
 
 	private final URI displayUri;
 
+	/**
+	 * Apache HttpClient 5 when it is on the class path, else the JDK {@code HttpClient}; the system property
+	 * {@value TransportChoice#PROPERTY} ({@code apache} or {@code jdk}) pins one. A caller's builder brings its own.
+	 */
+	private final HttpTransport transport;
+
 	ChatTransport(LlmClientSettings settings, RestClient.@Nullable Builder restClient, TimeoutWatchdog watchdog) {
 		this.settings = settings;
 		URI base = URI.create(settings.baseUrl());
@@ -76,37 +74,22 @@ final class ChatTransport {
 		this.timeouts = Deadlines.Timeouts.of(settings);
 		this.watchdog = watchdog;
 		this.secrets = Secrets.of(settings);
-		RestClient.Builder builder = (restClient != null) ? restClient.clone()
-				: RestClient.builder().requestFactory(defaultRequestFactory(settings));
-		this.restClient = builder.build();
-	}
-
-	/**
-	 * Apache HttpClient 5 when it is on the class path (the caller's thread reads its own socket), else the JDK
-	 * {@code HttpClient}; the system property {@value TransportChoice#PROPERTY} ({@code apache} or {@code jdk}) pins one.
-	 */
-	private static ClientHttpRequestFactory defaultRequestFactory(LlmClientSettings settings) {
-		return TransportChoice.useApache() ? ApacheSetup.requestFactory(settings.connectTimeout())
-				: jdkRequestFactory(settings);
-	}
-
-	private static JdkClientHttpRequestFactory jdkRequestFactory(LlmClientSettings settings) {
-		// Redirects stay off (the JDK default): following one could carry the API key to another host.
-		HttpClient.Builder client = HttpClient.newBuilder().executor(JdkClientThreads.EXECUTOR);
-		if (isPositive(settings.connectTimeout())) {
-			client.connectTimeout(settings.connectTimeout());
+		// The HTTP client, and with it how an exchange is aborted, is chosen here once (see HttpTransport).
+		if (restClient != null) {
+			this.transport = GivenTransport.INSTANCE;
+			this.restClient = restClient.clone().build();
 		}
-		// No read timeout on the factory: it is a whole-exchange timer that would cut long streams. The
-		// watchdog enforces first-chunk, idle and overall deadlines instead.
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client.build(), BodyWriters.EXECUTOR);
-		// Without Accept-Encoding, servers send the stream as is: Spring's gzip wrapper blocks for the first body
-		// byte while it looks for a body, and an inflater adds a buffer between the socket and the caller.
-		factory.enableCompression(false);
-		return factory;
-	}
-
-	private static boolean isPositive(Duration duration) {
-		return !duration.isZero() && !duration.isNegative();
+		else if (TransportChoice.useApache()) {
+			// The caller's thread reads its own socket.
+			this.transport = ApacheTransport.INSTANCE;
+			this.restClient = RestClient.builder()
+				.requestFactory(ApacheSetup.requestFactory(settings.connectTimeout()))
+				.build();
+		}
+		else {
+			this.transport = JdkTransport.INSTANCE;
+			this.restClient = RestClient.builder().requestFactory(JdkTransport.requestFactory(settings)).build();
+		}
 	}
 
 	/** The endpoint as messages and logs name it: without user info or query, which may hold credentials. */
@@ -128,14 +111,13 @@ final class ChatTransport {
 	 * @throws LlmException for an error status, an I/O failure or a timeout before the status
 	 */
 	Opened open(byte[] body, MediaType accept, long callStart, CallRetry retry, CallTracker tracker) {
-		Exchange exchange = new Exchange();
+		Exchange exchange = new Exchange(this.transport);
 		Deadlines deadlines = new Deadlines(this.timeouts, callStart, this.watchdog.now());
 		exchange.watch(this.watchdog.watch(deadlines, exchange::timeout));
 		exchange.watchInterrupts(this.watchdog.interrupts());
 		retry.attemptStarted(exchange);
 		try {
-			HeaderWait headerWait = exchange.headerWait();
-			headerWait.enter();
+			exchange.awaitingHeaders();
 			exchange.startWaiting();
 			if (Thread.currentThread().isInterrupted()) {
 				exchange.interrupt();
@@ -143,7 +125,7 @@ final class ChatTransport {
 			if (exchange.aborted()) {
 				throw new IllegalStateException("aborted before sending");
 			}
-			try (AbortHandles.Scope sending = AbortHandles.sending(exchange)) {
+			try (ApacheTransport.Sending sending = ApacheTransport.sending(exchange)) {
 				return this.restClient.post()
 					.uri(this.uri)
 					.headers(this::addHeaders)
@@ -163,7 +145,7 @@ final class ChatTransport {
 		}
 		finally {
 			exchange.stopWaiting();
-			exchange.headerWait().exit();
+			exchange.headersDone();
 			exchange.restoreInterrupt();
 		}
 	}
@@ -183,7 +165,7 @@ final class ChatTransport {
 
 	private Opened opened(Exchange exchange, Deadlines deadlines, ClientHttpResponse response, CallRetry retry)
 			throws IOException {
-		exchange.headerWait().exit();
+		exchange.headersDone();
 		exchange.attach(response.getBody());
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();
@@ -321,30 +303,6 @@ final class ChatTransport {
 	 * @param headers the response headers
 	 */
 	record Opened(Exchange exchange, Deadlines deadlines, int status, HttpHeaders headers) {
-	}
-
-	/**
-	 * Threads on which Spring's JDK request factory writes request bodies. Bounded and shared: a body is a few KiB
-	 * written once the connection is ready, so a handful of threads serve any number of clients. Without it the
-	 * factory would start a new thread per request.
-	 */
-	private static final class BodyWriters {
-
-		static final ExecutorService EXECUTOR = create();
-
-		private static ExecutorService create() {
-			AtomicInteger count = new AtomicInteger();
-			// Threads end 5 s after their last body: a burst of calls leaves none behind for long.
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(8, 8, 5, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(10_000), (task) -> {
-						Thread thread = new Thread(task, "echo-llm-body-writer-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			executor.allowCoreThreadTimeOut(true);
-			return executor;
-		}
-
 	}
 
 }

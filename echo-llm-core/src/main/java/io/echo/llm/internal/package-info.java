@@ -4,7 +4,9 @@
  * <p>
  * One chunk's path: {@code DefaultLlmStreamService} opens the call through {@code CallRetry} (which decides, waits and
  * counts attempts) and {@code ChatTransport} (the HTTP request, status and content checks, over one {@code Exchange}
- * per attempt, which owns aborting it); {@code DefaultChatCompletionStream} reads the body on the caller's thread into
+ * per attempt, which keeps how it ended and its timers, and leaves aborting to the HTTP client's adapter behind
+ * {@code HttpTransport}: {@code ApacheTransport}, {@code JdkTransport}, or {@code GivenTransport} for a caller's
+ * {@code RestClient.Builder}); {@code DefaultChatCompletionStream} reads the body on the caller's thread into
  * {@link io.echo.llm.sse.SseParser}, and {@code ChunkDecoder} turns each event into a chunk or a typed failure.
  * Timers live in {@code Deadlines}, checked by the one {@code TimeoutWatchdog} thread.
  * <p>

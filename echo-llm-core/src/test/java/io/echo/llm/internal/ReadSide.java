@@ -53,7 +53,7 @@ final class ReadSide {
 
 	/** Reads any body stream to the end of the chat stream. */
 	static Outcome read(CountingBody body, int maxEventBytes) {
-		Exchange exchange = new Exchange();
+		Exchange exchange = new Exchange(JdkTransport.INSTANCE);
 		exchange.attach(body);
 		long now = TimeoutWatchdog.shared().now();
 		Deadlines deadlines = new Deadlines(Deadlines.Timeouts.of(SETTINGS), now, now);
