@@ -35,7 +35,7 @@ public record ApiError(@Nullable String message, @Nullable String type, @Nullabl
 	 * @param extra other fields
 	 */
 	public ApiError {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -51,7 +51,7 @@ public record ApiError(@Nullable String message, @Nullable String type, @Nullabl
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

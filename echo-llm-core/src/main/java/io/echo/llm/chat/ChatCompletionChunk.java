@@ -51,8 +51,8 @@ public record ChatCompletionChunk(@Nullable String id, @Nullable String object, 
 	 * @param extra other fields
 	 */
 	public ChatCompletionChunk {
-		choices = WireCodec.copyList(choices);
-		extra = WireCodec.copyExtra(extra);
+		choices = WireValues.copyList(choices);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -99,7 +99,7 @@ public record ChatCompletionChunk(@Nullable String id, @Nullable String object, 
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

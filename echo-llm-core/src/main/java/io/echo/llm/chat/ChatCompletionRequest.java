@@ -95,12 +95,12 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 * @param extra other fields
 	 */
 	public ChatCompletionRequest {
-		messages = WireCodec.copyList(messages);
-		stop = WireCodec.copyList(stop);
-		tools = WireCodec.copyList(tools);
-		logitBias = WireCodec.copy(logitBias);
-		toolChoice = WireCodec.copy(toolChoice);
-		extra = WireCodec.copyExtra(extra);
+		messages = WireValues.copyList(messages);
+		stop = WireValues.copyList(stop);
+		tools = WireValues.copyList(tools);
+		logitBias = WireValues.copy(logitBias);
+		toolChoice = WireValues.copy(toolChoice);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -170,7 +170,7 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 */
 	@Override
 	public @Nullable JsonNode logitBias() {
-		return WireCodec.copy(this.logitBias);
+		return WireValues.copy(this.logitBias);
 	}
 
 	/**
@@ -179,12 +179,12 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 */
 	@Override
 	public @Nullable JsonNode toolChoice() {
-		return WireCodec.copy(this.toolChoice);
+		return WireValues.copy(this.toolChoice);
 	}
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 	/**
@@ -406,7 +406,7 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		 * @return this builder
 		 */
 		public Builder logitBias(@Nullable JsonNode logitBias) {
-			this.logitBias = WireCodec.copy(logitBias);
+			this.logitBias = WireValues.copy(logitBias);
 			return this;
 		}
 
@@ -477,7 +477,7 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		 * @return this builder
 		 */
 		public Builder toolChoice(@Nullable JsonNode toolChoice) {
-			this.toolChoice = WireCodec.copy(toolChoice);
+			this.toolChoice = WireValues.copy(toolChoice);
 			return this;
 		}
 
@@ -528,7 +528,7 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 				this.extra.remove(name);
 			}
 			else {
-				this.extra.put(name, WireCodec.toNode(value));
+				this.extra.put(name, WireValues.toNode(value));
 			}
 			return this;
 		}

@@ -43,8 +43,8 @@ public record ChatCompletionResponse(@Nullable String id, @Nullable String objec
 	 * @param extra other fields
 	 */
 	public ChatCompletionResponse {
-		choices = WireCodec.copyList(choices);
-		extra = WireCodec.copyExtra(extra);
+		choices = WireValues.copyList(choices);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -70,7 +70,7 @@ public record ChatCompletionResponse(@Nullable String id, @Nullable String objec
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

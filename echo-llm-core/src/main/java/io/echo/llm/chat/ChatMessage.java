@@ -61,8 +61,8 @@ public record ChatMessage(@Nullable String role, @Nullable MessageContent conten
 	 * @param extra other fields
 	 */
 	public ChatMessage {
-		toolCalls = WireCodec.copyList(toolCalls);
-		extra = WireCodec.copyExtra(extra);
+		toolCalls = WireValues.copyList(toolCalls);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -144,7 +144,7 @@ public record ChatMessage(@Nullable String role, @Nullable MessageContent conten
 	 * @return the reasoning, {@code ""} when there is none
 	 */
 	public String reasoningText() {
-		return WireCodec.reasoningText(this.reasoningContent, this.reasoning);
+		return WireValues.reasoningText(this.reasoningContent, this.reasoning);
 	}
 
 	/**
@@ -158,7 +158,7 @@ public record ChatMessage(@Nullable String role, @Nullable MessageContent conten
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 

@@ -33,8 +33,8 @@ public record Choice(int index, @Nullable ChatMessage message,
 	 * @param extra other fields
 	 */
 	public Choice {
-		logprobs = WireCodec.copy(logprobs);
-		extra = WireCodec.copyExtra(extra);
+		logprobs = WireValues.copy(logprobs);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -54,12 +54,12 @@ public record Choice(int index, @Nullable ChatMessage message,
 	 */
 	@Override
 	public @Nullable JsonNode logprobs() {
-		return WireCodec.copy(this.logprobs);
+		return WireValues.copy(this.logprobs);
 	}
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -33,8 +33,8 @@ public record ChunkChoice(int index, @Nullable Delta delta,
 	 * @param extra other fields
 	 */
 	public ChunkChoice {
-		logprobs = WireCodec.copy(logprobs);
-		extra = WireCodec.copyExtra(extra);
+		logprobs = WireValues.copy(logprobs);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -54,7 +54,7 @@ public record ChunkChoice(int index, @Nullable Delta delta,
 	 */
 	@Override
 	public @Nullable JsonNode logprobs() {
-		return WireCodec.copy(this.logprobs);
+		return WireValues.copy(this.logprobs);
 	}
 
 	/** The extra fields without a copy (the map is unmodifiable), for {@link ChunkSignals}. */
@@ -64,7 +64,7 @@ public record ChunkChoice(int index, @Nullable Delta delta,
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -38,7 +38,7 @@ public record ContentPart(@Nullable String type, @Nullable String text,
 	 * @param extra other fields
 	 */
 	public ContentPart {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -61,7 +61,7 @@ public record ContentPart(@Nullable String type, @Nullable String text,
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -38,8 +38,8 @@ public record Delta(@Nullable String role, @Nullable MessageContent content,
 	 * @param extra other fields
 	 */
 	public Delta {
-		toolCalls = WireCodec.copyList(toolCalls);
-		extra = WireCodec.copyExtra(extra);
+		toolCalls = WireValues.copyList(toolCalls);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -65,7 +65,7 @@ public record Delta(@Nullable String role, @Nullable MessageContent content,
 	 * @return the reasoning text, {@code ""} when there is none
 	 */
 	public String reasoningText() {
-		return WireCodec.reasoningText(this.reasoningContent, this.reasoning);
+		return WireValues.reasoningText(this.reasoningContent, this.reasoning);
 	}
 
 	/**
@@ -79,7 +79,7 @@ public record Delta(@Nullable String role, @Nullable MessageContent content,
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

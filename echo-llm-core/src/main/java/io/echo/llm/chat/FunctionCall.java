@@ -26,7 +26,7 @@ public record FunctionCall(@Nullable String name, @Nullable String arguments, Ma
 	 * @param extra other fields
 	 */
 	public FunctionCall {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -41,7 +41,7 @@ public record FunctionCall(@Nullable String name, @Nullable String arguments, Ma
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

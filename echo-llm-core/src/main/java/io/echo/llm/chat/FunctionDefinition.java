@@ -30,8 +30,8 @@ public record FunctionDefinition(@Nullable String name, @Nullable String descrip
 	 * @param extra other fields
 	 */
 	public FunctionDefinition {
-		parameters = WireCodec.copy(parameters);
-		extra = WireCodec.copyExtra(extra);
+		parameters = WireValues.copy(parameters);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -40,12 +40,12 @@ public record FunctionDefinition(@Nullable String name, @Nullable String descrip
 	 */
 	@Override
 	public @Nullable JsonNode parameters() {
-		return WireCodec.copy(this.parameters);
+		return WireValues.copy(this.parameters);
 	}
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

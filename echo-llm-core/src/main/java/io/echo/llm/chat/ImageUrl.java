@@ -26,7 +26,7 @@ public record ImageUrl(@Nullable String url, @Nullable String detail, Map<String
 	 * @param extra other fields
 	 */
 	public ImageUrl {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -40,7 +40,7 @@ public record ImageUrl(@Nullable String url, @Nullable String detail, Map<String
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -30,8 +30,8 @@ public record ResponseFormat(@Nullable String type, @JsonProperty("json_schema")
 	 * @param extra other fields
 	 */
 	public ResponseFormat {
-		jsonSchema = WireCodec.copy(jsonSchema);
-		extra = WireCodec.copyExtra(extra);
+		jsonSchema = WireValues.copy(jsonSchema);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -70,12 +70,12 @@ public record ResponseFormat(@Nullable String type, @JsonProperty("json_schema")
 	 */
 	@Override
 	public @Nullable JsonNode jsonSchema() {
-		return WireCodec.copy(this.jsonSchema);
+		return WireValues.copy(this.jsonSchema);
 	}
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -25,7 +25,7 @@ public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean inc
 	 * @param extra other fields
 	 */
 	public StreamOptions {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -38,7 +38,7 @@ public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean inc
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

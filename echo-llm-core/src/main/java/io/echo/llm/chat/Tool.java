@@ -30,7 +30,7 @@ public record Tool(@Nullable String type, @Nullable FunctionDefinition function,
 	 * @param extra other fields
 	 */
 	public Tool {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -48,7 +48,7 @@ public record Tool(@Nullable String type, @Nullable FunctionDefinition function,
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

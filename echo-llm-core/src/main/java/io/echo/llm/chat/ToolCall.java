@@ -32,7 +32,7 @@ public record ToolCall(@Nullable String id, @Nullable String type, @Nullable Fun
 	 * @param extra other fields
 	 */
 	public ToolCall {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -64,7 +64,7 @@ public record ToolCall(@Nullable String id, @Nullable String type, @Nullable Fun
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -33,7 +33,7 @@ public record ToolCallDelta(@Nullable Integer index, @Nullable String id, @Nulla
 	 * @param extra other fields
 	 */
 	public ToolCallDelta {
-		extra = WireCodec.copyExtra(extra);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -68,7 +68,7 @@ public record ToolCallDelta(@Nullable Integer index, @Nullable String id, @Nulla
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

@@ -35,9 +35,9 @@ public record Usage(@Nullable Integer promptTokens, @Nullable Integer completion
 	 * @param extra other fields
 	 */
 	public Usage {
-		promptTokensDetails = WireCodec.copy(promptTokensDetails);
-		completionTokensDetails = WireCodec.copy(completionTokensDetails);
-		extra = WireCodec.copyExtra(extra);
+		promptTokensDetails = WireValues.copy(promptTokensDetails);
+		completionTokensDetails = WireValues.copy(completionTokensDetails);
+		extra = WireValues.copyExtra(extra);
 	}
 
 	/**
@@ -56,7 +56,7 @@ public record Usage(@Nullable Integer promptTokens, @Nullable Integer completion
 	 * @return the count, or {@code null} when the provider sent none
 	 */
 	public @Nullable Integer reasoningTokens() {
-		return WireCodec.intField(this.completionTokensDetails, "reasoning_tokens");
+		return WireValues.intField(this.completionTokensDetails, "reasoning_tokens");
 	}
 
 	/**
@@ -64,7 +64,7 @@ public record Usage(@Nullable Integer promptTokens, @Nullable Integer completion
 	 * @return the count, or {@code null} when the provider sent none
 	 */
 	public @Nullable Integer cachedTokens() {
-		return WireCodec.intField(this.promptTokensDetails, "cached_tokens");
+		return WireValues.intField(this.promptTokensDetails, "cached_tokens");
 	}
 
 	/**
@@ -73,7 +73,7 @@ public record Usage(@Nullable Integer promptTokens, @Nullable Integer completion
 	 */
 	@Override
 	public @Nullable JsonNode promptTokensDetails() {
-		return WireCodec.copy(this.promptTokensDetails);
+		return WireValues.copy(this.promptTokensDetails);
 	}
 
 	/**
@@ -82,12 +82,12 @@ public record Usage(@Nullable Integer promptTokens, @Nullable Integer completion
 	 */
 	@Override
 	public @Nullable JsonNode completionTokensDetails() {
-		return WireCodec.copy(this.completionTokensDetails);
+		return WireValues.copy(this.completionTokensDetails);
 	}
 
 	@Override
 	public Map<String, JsonNode> extra() {
-		return WireCodec.copyExtra(this.extra);
+		return WireValues.copyExtra(this.extra);
 	}
 
 }

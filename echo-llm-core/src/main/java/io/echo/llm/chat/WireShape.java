@@ -1,0 +1,121 @@
+package io.echo.llm.chat;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the {@link WireCodec} knows of one wire record type: its components by position and by JSON name, its
+ * {@code extra} field and its canonical constructor. Built once per type ({@link #of}) and immutable, so shared by all
+ * threads.
+ */
+final class WireShape {
+
+	private static final ClassValue<WireShape> SHAPES = new ClassValue<>() {
+
+		@Override
+		protected WireShape computeValue(Class<?> type) {
+			return new WireShape(type);
+		}
+
+	};
+
+	/** The components but {@code extra}, in constructor order: a component's index is its {@code position}. */
+	final List<WireComponent> components = new ArrayList<>();
+
+	final Map<String, WireComponent> byName = new HashMap<>();
+
+	private final Field extraField;
+
+	/** The canonical constructor taking its arguments as one {@code Object[]}. */
+	private final MethodHandle constructor;
+
+	private WireShape(Class<?> type) {
+		if (!type.isRecord()) {
+			throw new IllegalStateException(type.getName() + " is not a wire record");
+		}
+		RecordComponent[] recordComponents = type.getRecordComponents();
+		RecordComponent last = recordComponents[recordComponents.length - 1];
+		if (!last.getName().equals("extra") || last.getType() != Map.class) {
+			throw new IllegalStateException(type.getName() + " must end with a Map<String, JsonNode> extra");
+		}
+		if (recordComponents.length > Long.SIZE + 1) {
+			// The streaming read marks the components it has seen in the bits of a long.
+			throw new IllegalStateException(type.getName() + " has more than " + Long.SIZE + " components");
+		}
+		Class<?>[] types = new Class<?>[recordComponents.length];
+		for (int i = 0; i < recordComponents.length; i++) {
+			types[i] = recordComponents[i].getType();
+			if (i < recordComponents.length - 1) {
+				WireComponent component = new WireComponent(type, recordComponents[i], i);
+				this.components.add(component);
+				this.byName.put(component.jsonName, component);
+			}
+		}
+		this.extraField = WireComponent.field(type, last.getName());
+		try {
+			// A handle bound once per type: every chunk builds several records, and a reflective
+			// newInstance per record showed in the decoding profile.
+			this.constructor = MethodHandles.lookup()
+				.unreflectConstructor(type.getDeclaredConstructor(types))
+				.asSpreader(Object[].class, types.length)
+				.asType(MethodType.methodType(Object.class, Object[].class));
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("No accessible canonical constructor on " + type.getName(), ex);
+		}
+	}
+
+	/**
+	 * The shape of a wire record type.
+	 * @throws IllegalStateException if the type is not a record ending with {@code Map<String, JsonNode> extra}, or
+	 * has a component of a type the codec does not support
+	 */
+	static WireShape of(Class<?> type) {
+		return SHAPES.get(type);
+	}
+
+	/** A new argument array for {@link #construct}: one slot per component, and the last for {@code extra}. */
+	Object[] newArgs() {
+		return new Object[this.components.size() + 1];
+	}
+
+	@SuppressWarnings("unchecked")
+	Map<String, JsonNode> extra(Object record) {
+		try {
+			return (Map<String, JsonNode>) this.extraField.get(record);
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Builds the record from the components read (absent ones take their absent value) and the extra fields. */
+	Object construct(Object[] args, @Nullable Map<String, JsonNode> extra) {
+		for (WireComponent component : this.components) {
+			if (args[component.position] == null) {
+				args[component.position] = component.absent();
+			}
+		}
+		args[args.length - 1] = (extra != null) ? extra : Map.of();
+		try {
+			return (Object) this.constructor.invokeExact(args);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
