@@ -87,13 +87,21 @@ public record ChatCompletionChunk(@Nullable String id, @Nullable String object, 
 		return choices.get(0).delta().text();
 	}
 
-	/** The choices as read: {@code null} when the field was absent (or not an array). */
-	@Nullable List<ChunkChoice> choicesAsRead() {
+	/**
+	 * Returns the choices as the provider sent them, telling an absent field from an empty one; most callers want
+	 * {@link #choices()}.
+	 * @return the choices, or {@code null} when the field was absent (or not an array: then it is in {@link #extra()})
+	 */
+	public @Nullable List<ChunkChoice> choicesAsRead() {
 		return this.choices;
 	}
 
-	/** The extra fields without a copy (the map is unmodifiable), for {@link ChunkSignals}. */
-	Map<String, JsonNode> extraAsRead() {
+	/**
+	 * Returns the extra fields without a copy, for code that reads them on every chunk (the streaming engine);
+	 * {@link #extra()} returns a copy.
+	 * @return the fields, unmodifiable; their nodes are this chunk's own and must not be changed
+	 */
+	public Map<String, JsonNode> extraAsRead() {
 		return this.extra;
 	}
 

@@ -57,8 +57,12 @@ public record ChunkChoice(int index, @Nullable Delta delta,
 		return WireValues.copy(this.logprobs);
 	}
 
-	/** The extra fields without a copy (the map is unmodifiable), for {@link ChunkSignals}. */
-	Map<String, JsonNode> extraAsRead() {
+	/**
+	 * Returns the extra fields without a copy, for code that reads them on every chunk (the streaming engine);
+	 * {@link #extra()} returns a copy.
+	 * @return the fields, unmodifiable; their nodes are this choice's own and must not be changed
+	 */
+	public Map<String, JsonNode> extraAsRead() {
 		return this.extra;
 	}
 

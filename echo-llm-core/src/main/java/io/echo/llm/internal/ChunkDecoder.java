@@ -7,7 +7,6 @@ import io.echo.llm.LlmStreamErrorException;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
 import io.echo.llm.chat.ChunkChoice;
-import io.echo.llm.chat.ChunkSignals;
 import io.echo.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -139,6 +138,15 @@ final class ChunkDecoder {
 
 		static Decoded invalid(JacksonException ex) {
 			return new Decoded(null, null, false, List.of(), ex);
+		}
+
+		/**
+		 * Whether the chunk is the event's data as decoded, so that the data may stand for it: the one chunk the
+		 * engine changes is the one it hands out without the provider's error, which is the only way a chunk and an
+		 * error come together (the error's text must not go out with the chunk).
+		 */
+		boolean verbatim() {
+			return this.chunk != null && this.error == null;
 		}
 
 		/** Whether the event was skipped: neither a chunk, an error, the end, nor undecodable. */

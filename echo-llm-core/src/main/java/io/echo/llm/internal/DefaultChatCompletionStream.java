@@ -1,7 +1,6 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -21,32 +20,30 @@ import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
-import io.echo.llm.chat.ChunkSignals;
 import io.echo.llm.sse.SseEvent;
-import io.echo.llm.sse.SseLimitExceededException;
-import io.echo.llm.sse.SseParser;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
- * The caller's side of one streamed call: reads the body only when asked for the next chunk (the bytes wait in the
- * socket meanwhile), so nothing is buffered ahead of the caller. One thread iterates; {@link #cancel()} may come
- * from any other. A first-chunk timeout before anything was handed out is retried in place through
- * {@link Reopener}; any later failure ends the stream, after the chunks that arrived before it.
+ * The caller's side of one streamed call: takes events from {@link BodyEvents} (which reads the body only when
+ * asked, so nothing is buffered ahead of the caller), turns each into a chunk through {@link ChunkDecoder}, and
+ * decides how the stream ends. One thread iterates; {@link #cancel()} may come from any other. A first-chunk timeout
+ * before anything was handed out is retried in place through {@link Reopener}; any later failure ends the stream,
+ * after the chunks that arrived before it. For a relay it keeps the provider's data of the chunk last handed out
+ * ({@link RawChunkData}).
  * <p>
- * Threads: every mutable field belongs to the <em>iterating thread</em> (the caller's, which calls {@code hasNext},
- * {@code next} and normally {@code close}) except {@link #opened} and {@link #cancelled}, which {@link #cancel()}
- * reads and writes from any thread and are therefore volatile. Everything a canceller does beyond that flag goes
- * through thread-safe objects: the {@link Exchange} (aborting closes the socket, so the iterating thread's blocked read
- * fails), the {@link Reopener} and the {@link CallTracker}.
+ * Threads: the <em>iterating thread</em> (the caller's, which calls {@code hasNext}, {@code next}, {@code rawData}
+ * and normally {@code close}) owns every field, {@link #body} and the two sets, except {@link #opened} and
+ * {@link #cancelled}: {@link #cancel()} and {@link #close()} read those from any thread (and cancel sets
+ * {@code cancelled}), so they are volatile; the iterating thread alone replaces {@code opened}, on reopen. Everything
+ * a canceller does beyond that flag goes through thread-safe objects: the {@link Exchange} (aborting closes the
+ * socket, so the iterating thread's blocked read fails), the {@link Reopener} and the {@link CallTracker}.
  */
-final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk> {
+final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk>, RawChunkData {
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultChatCompletionStream.class);
-
-	private static final int BUFFER_SIZE = 8192;
 
 	private final Reopener reopener;
 
@@ -54,13 +51,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private final ChatTransport transport;
 
-	private final int maxEventBytes;
-
-	/** Bytes read from the body, handed to {@link #parser} at once. */
-	private final byte[] buffer = new byte[BUFFER_SIZE];
-
-	/** Events parsed from the last read, not yet decoded. */
-	private final ArrayDeque<SseEvent> events = new ArrayDeque<>();
+	private final BodyEvents body;
 
 	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
 	private final Set<Integer> choicesSeen = new HashSet<>();
@@ -73,12 +64,8 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	/** Set by cancel() from any thread; the iterating thread then ends quietly. */
 	private volatile boolean cancelled;
 
-	private SseParser parser;
-
 	/** {@link #iterator()} was called; a stream is iterated once. */
 	private boolean iterated;
-
-	private boolean eof;
 
 	/** The stream ended (normally, failed or cancelled): {@link #hasNext()} answers false from now on. */
 	private boolean ended;
@@ -86,14 +73,14 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	/** A decoded chunk that {@link #hasNext()} found and {@link #next()} has not yet handed out. */
 	private @Nullable ChatCompletionChunk next;
 
+	/** The provider's data for {@link #next} when that is the data as decoded, else {@code null}. */
+	private @Nullable String nextData;
+
+	/** The provider's data for the chunk {@link #next()} handed out last, for {@link #rawData()}. */
+	private @Nullable String handedOutData;
+
 	/** Provider error to throw once the chunk it came with has been handed out. */
 	private @Nullable LlmException pendingError;
-
-	/**
-	 * Failure of the body itself (an event over the limit), to throw once the events parsed before it in the same
-	 * read have been handed out: what a caller gets must not depend on how the bytes were split into reads.
-	 */
-	private @Nullable LlmException bodyFailure;
 
 	DefaultChatCompletionStream(ChatTransport.Opened opened, Reopener reopener, CallTracker tracker,
 			ChatTransport transport, int maxEventBytes) {
@@ -101,12 +88,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		this.reopener = reopener;
 		this.tracker = tracker;
 		this.transport = transport;
-		this.maxEventBytes = maxEventBytes;
-		this.parser = newParser();
-	}
-
-	private SseParser newParser() {
-		return new SseParser(this.events::add, this.maxEventBytes);
+		this.body = new BodyEvents(maxEventBytes);
 	}
 
 	@Override
@@ -141,16 +123,17 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			if (error != null) {
 				fail(error);
 			}
-			SseEvent event = this.events.poll();
+			SseEvent event = this.body.poll();
+			LlmException bodyFailure = this.body.failure();
 			if (event != null) {
 				if (handle(event)) {
 					return true;
 				}
 			}
-			else if (this.bodyFailure != null) {
-				fail(this.bodyFailure);
+			else if (bodyFailure != null) {
+				fail(bodyFailure);
 			}
-			else if (this.eof) {
+			else if (this.body.ended()) {
 				endOfBody();
 			}
 			else {
@@ -167,8 +150,14 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		}
 		ChatCompletionChunk chunk = this.next;
 		this.next = null;
+		this.handedOutData = this.nextData;
 		this.tracker.chunk(chunk);
 		return chunk;
+	}
+
+	@Override
+	public @Nullable String rawData() {
+		return this.handedOutData;
 	}
 
 	/** Returns whether the event produced a chunk to hand out. */
@@ -196,6 +185,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		}
 		this.pendingError = decoded.error();
 		this.next = decoded.chunk();
+		this.nextData = decoded.verbatim() ? event.data() : null;
 		if (this.next == null) {
 			return false;
 		}
@@ -213,7 +203,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	 * masked and not kept as the cause.
 	 */
 	private void undecodable(JacksonException ex) {
-		if (this.eof) {
+		if (this.body.ended()) {
 			fail(new LlmTruncatedStreamException("The LLM stream from " + this.transport.uri() + " ended inside an"
 					+ " event after " + this.tracker.chunks() + " chunks; the answer is probably incomplete"));
 			return;
@@ -224,26 +214,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	}
 
 	private void readMore() {
-		int read;
 		try {
-			read = this.transport.read(this.opened, this.buffer);
+			this.body.read(this.transport, this.opened);
 		}
 		catch (IOException ex) {
 			readFailed(ex);
-			return;
-		}
-		if (read < 0) {
-			this.eof = true;
-			// Real proxies cut the blank line after the last event: still deliver that event.
-			this.parser.finishAndDispatchPending();
-			return;
-		}
-		try {
-			this.parser.feed(this.buffer, 0, read);
-		}
-		catch (SseLimitExceededException ex) {
-			this.bodyFailure = new LlmInvalidResponseException(
-					"The LLM provider sent an event larger than " + this.maxEventBytes + " bytes", ex);
 		}
 	}
 
@@ -328,8 +303,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		if (this.cancelled) {
 			reopened.exchange().cancel();
 		}
-		this.parser = newParser();
-		this.events.clear();
+		this.body.reset();
 		this.choicesSeen.clear();
 		this.choicesFinished.clear();
 	}

@@ -7,7 +7,9 @@
  * per attempt, which keeps how it ended and its timers, and leaves aborting to the HTTP client's adapter behind
  * {@code HttpTransport}: {@code ApacheTransport}, {@code JdkTransport}, or {@code GivenTransport} for a caller's
  * {@code RestClient.Builder}); {@code DefaultChatCompletionStream} reads the body on the caller's thread into
- * {@link io.echo.llm.sse.SseParser}, and {@code ChunkDecoder} turns each event into a chunk or a typed failure.
+ * {@link io.echo.llm.sse.SseParser} (through {@code BodyEvents}), and {@code ChunkDecoder} turns each event into a chunk
+ * or a typed failure, its control decisions taken by {@code ChunkSignals}. The stream keeps the provider's data of
+ * each chunk it hands out ({@code RawChunkData}), which the starter's OpenAI relay forwards byte for byte.
  * Timers live in {@code Deadlines}, checked by the one {@code TimeoutWatchdog} thread.
  * <p>
  * Depends on the API package, {@code chat} and {@code sse}; nothing in those depends on this package.

@@ -63,27 +63,31 @@ final class ReadSide {
 		DefaultChatCompletionStream stream = new DefaultChatCompletionStream(opened, new NoReopen(), tracker, TRANSPORT,
 				maxEventBytes);
 		List<ChatCompletionChunk> chunks = new ArrayList<>();
+		List<@Nullable String> data = new ArrayList<>();
 		LlmException failure = null;
 		try (stream) {
 			for (ChatCompletionChunk chunk : stream) {
 				chunks.add(chunk);
+				data.add(stream.rawData());
 			}
 		}
 		catch (LlmException ex) {
 			failure = ex;
 		}
-		return new Outcome(chunks, failure, body.bytesRead(), body.closed());
+		return new Outcome(chunks, data, failure, body.bytesRead(), body.closed());
 	}
 
 	/**
 	 * What a caller of the stream sees.
 	 *
 	 * @param chunks the chunks handed out, in order
+	 * @param data for each chunk, the provider's data the stream gave for it ({@link RawChunkData}), or {@code null}
 	 * @param failure how the stream failed, or {@code null} when it ended normally
 	 * @param bytesRead how many body bytes the stream read
 	 * @param bodyClosed whether the stream closed the body at its end
 	 */
-	record Outcome(List<ChatCompletionChunk> chunks, @Nullable LlmException failure, long bytesRead,
+	record Outcome(List<ChatCompletionChunk> chunks, List<@Nullable String> data, @Nullable LlmException failure,
+			long bytesRead,
 			boolean bodyClosed) {
 
 		/** The failure's type and message, or {@code null}: what must not depend on how the body was split. */
