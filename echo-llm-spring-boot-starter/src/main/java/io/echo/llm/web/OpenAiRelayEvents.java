@@ -4,13 +4,16 @@ import java.util.List;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@link RelayFormat#OPENAI}: each chunk as the provider's JSON, then {@code [DONE]}. The usage-only chunk (no choices,
- * only {@code usage}) goes out only when the client asked for it: the engine asks the provider for usage on its own
- * behalf, and OpenAI clients index {@code choices[0]} of every chunk unless they asked for that one.
+ * {@link RelayFormat#OPENAI}: each chunk as the provider's JSON, then {@code [DONE]}. Given the provider's own data
+ * for a chunk (the relay gets it from the engine's stream), that goes out byte for byte; otherwise the decoded chunk
+ * is serialized. The usage-only chunk (no choices, only {@code usage}) goes out only when the client asked for it:
+ * the engine asks the provider for usage on its own behalf, and OpenAI clients index {@code choices[0]} of every chunk
+ * unless they asked for that one.
  */
 final class OpenAiRelayEvents implements RelayEvents {
 
@@ -27,11 +30,31 @@ final class OpenAiRelayEvents implements RelayEvents {
 
 	@Override
 	public List<RelayEvent> chunk(ChatCompletionChunk chunk) {
+		return chunk(chunk, null);
+	}
+
+	/**
+	 * The events for one chunk, written from the provider's data when given.
+	 * @param data the event data the chunk was decoded from, exactly as the provider sent it, or {@code null} when
+	 * unknown or when the chunk is not what it says (the engine gives none for a chunk it changed, such as one it
+	 * took the provider's error out of: that error's text must not reach the client)
+	 */
+	List<RelayEvent> chunk(ChatCompletionChunk chunk, @Nullable String data) {
 		if (!this.usageChunk && chunk.usage() != null && chunk.choices().isEmpty()) {
 			// Usage on a chunk with choices (Mistral, DeepSeek, vLLM) is the provider's own habit and goes through.
 			return List.of();
 		}
+		if (data != null && !hasLineBreak(data)) {
+			// The provider's bytes: its field order, spacing, escapes, numbers and unknown fields, and no
+			// serialization per token. Data sent over several data: lines (its JSON broken at whitespace) is the
+			// rare exception: an event here is one line, so that one is serialized.
+			return List.of(new RelayEvent(null, data));
+		}
 		return List.of(new RelayEvent(null, ChatJson.mapper().writeValueAsString(chunk)));
+	}
+
+	private static boolean hasLineBreak(String data) {
+		return data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0;
 	}
 
 	@Override

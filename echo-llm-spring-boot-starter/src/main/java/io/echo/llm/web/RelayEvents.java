@@ -51,7 +51,9 @@ public interface RelayEvents {
 	}
 
 	/**
-	 * Returns the events for one chunk, possibly none (a keep-alive chunk with no content).
+	 * Returns the events for one chunk, possibly none (a keep-alive chunk with no content). The OpenAI format
+	 * serializes the chunk here; {@link LlmSseRelay} forwards the provider's own bytes instead when it reads the
+	 * engine's stream.
 	 * @param chunk the chunk
 	 * @return the events to send, in order
 	 */

@@ -1,6 +1,7 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,6 +10,7 @@ import io.echo.llm.LlmCancellation;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.internal.RawChunkData;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,10 +134,16 @@ public final class RelayTask implements Runnable {
 			}
 			this.phase = RelayLog.Phase.FIRST_CHUNK;
 			this.opening.opened();
+			// The engine's stream has the provider's data of each chunk: the OpenAI format forwards it as it came.
+			// Any other stream (a service of the application's own, a wrapper) has its chunks serialized.
+			RawChunkData raw = (stream instanceof RawChunkData engine) ? engine : null;
+			OpenAiRelayEvents openAi = (this.events instanceof OpenAiRelayEvents format) ? format : null;
 			for (ChatCompletionChunk chunk : stream) {
 				this.phase = RelayLog.Phase.STREAMING;
 				this.chunks++;
-				for (RelayEvent event : this.events.chunk(chunk)) {
+				List<RelayEvent> events = (openAi != null && raw != null) ? openAi.chunk(chunk, raw.rawData())
+						: this.events.chunk(chunk);
+				for (RelayEvent event : events) {
 					this.sink.send(event);
 				}
 			}
