@@ -34,7 +34,8 @@ final class GivenTransport implements HttpTransport {
 
 	/**
 	 * Delegates to the adapter picked at {@link #register} or {@link #attach}. Before either, the client is unknown:
-	 * aborting interrupts a caller waiting for the headers, which is what wakes it on the JDK client.
+	 * aborting interrupts a caller waiting for the headers, which is what wakes it on the JDK client. Threads: the
+	 * sending thread picks {@code chosen}; the watchdog or a cancelling thread reads it to abort, hence volatile.
 	 */
 	private static final class Detecting implements Connection {
 
@@ -108,6 +109,7 @@ final class GivenTransport implements HttpTransport {
 	 * reader's lock, so an abort closes it on one of a few {@link Closers} threads, never on the watchdog's or a
 	 * canceller's. A close that never returns (a server holding the connection open) keeps its thread: at most
 	 * {@link Closers#THREADS} such, then later aborts queue, and the reader's own close or the server ends them.
+	 * Threads: the sending thread sets {@code body}; an aborting thread reads it, hence volatile.
 	 */
 	static final class Other implements Connection {
 

@@ -54,7 +54,10 @@ final class JdkTransport implements HttpTransport {
 		return new JdkConnection();
 	}
 
-	/** Aborting and closing both close the body stream, which returns at once. */
+	/**
+	 * Aborting and closing both close the body stream, which returns at once. Threads: the sending thread sets the
+	 * body; the watchdog or a cancelling thread reads it to abort, hence volatile.
+	 */
 	static final class JdkConnection implements Connection {
 
 		private final HeaderWait headerWait = new HeaderWait();
