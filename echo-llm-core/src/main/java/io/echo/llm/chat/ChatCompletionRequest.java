@@ -1,7 +1,5 @@
 package io.echo.llm.chat;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,30 +67,8 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		@JsonProperty("reasoning_effort") @Nullable String reasoningEffort, Map<String, JsonNode> extra) {
 
 	/**
-	 * Creates a request; prefer {@link #builder()}.
-	 * @param model see the record description
-	 * @param messages see the record description
-	 * @param temperature see the record description
-	 * @param topP see the record description
-	 * @param n see the record description
-	 * @param stream see the record description
-	 * @param streamOptions see the record description
-	 * @param stop see the record description
-	 * @param maxTokens see the record description
-	 * @param maxCompletionTokens see the record description
-	 * @param presencePenalty see the record description
-	 * @param frequencyPenalty see the record description
-	 * @param logitBias see the record description
-	 * @param logprobs see the record description
-	 * @param topLogprobs see the record description
-	 * @param user see the record description
-	 * @param seed see the record description
-	 * @param tools see the record description
-	 * @param toolChoice see the record description
-	 * @param parallelToolCalls see the record description
-	 * @param responseFormat see the record description
-	 * @param reasoningEffort see the record description
-	 * @param extra other fields
+	 * Creates a request from the components described above; prefer {@link #builder()}. Lists and JSON values are
+	 * copied, so the request is immutable; {@code null} leaves a field out of the JSON.
 	 */
 	public ChatCompletionRequest {
 		messages = WireValues.copyList(messages);
@@ -182,335 +158,179 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		return WireValues.copy(this.toolChoice);
 	}
 
+	/**
+	 * Returns the fields this type does not model.
+	 * @return a copy of them, in the order they were read or set
+	 */
 	@Override
 	public Map<String, JsonNode> extra() {
 		return WireValues.copyExtra(this.extra);
 	}
 
 	/**
-	 * Builds a {@link ChatCompletionRequest}. Not thread-safe; {@link #build()} may be called more than once.
+	 * Builds a {@link ChatCompletionRequest}. Every setter returns this builder, and {@code null} leaves its field out
+	 * of the JSON (the provider's default applies). Not thread-safe; {@link #build()} may be called more than once.
 	 */
 	public static final class Builder {
 
-		private @Nullable String model;
-
-		private @Nullable Double temperature;
-
-		private @Nullable Double topP;
-
-		private @Nullable Integer n;
-
-		private @Nullable Boolean stream;
-
-		private @Nullable StreamOptions streamOptions;
-
-		private @Nullable Integer maxTokens;
-
-		private @Nullable Integer maxCompletionTokens;
-
-		private @Nullable Double presencePenalty;
-
-		private @Nullable Double frequencyPenalty;
-
-		private @Nullable JsonNode logitBias;
-
-		private @Nullable Boolean logprobs;
-
-		private @Nullable Integer topLogprobs;
-
-		private @Nullable String user;
-
-		private @Nullable Long seed;
-
-		private @Nullable JsonNode toolChoice;
-
-		private @Nullable Boolean parallelToolCalls;
-
-		private @Nullable ResponseFormat responseFormat;
-
-		private @Nullable String reasoningEffort;
-
-		private final List<ChatMessage> messages = new ArrayList<>();
-
-		private @Nullable List<String> stop;
-
-		private @Nullable List<Tool> tools;
-
-		private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+		private final RequestDraft draft;
 
 		private Builder() {
+			this.draft = new RequestDraft();
 		}
 
 		private Builder(ChatCompletionRequest request) {
-			this.model = request.model;
-			this.messages.addAll(request.messages());
-			this.temperature = request.temperature;
-			this.topP = request.topP;
-			this.n = request.n;
-			this.stream = request.stream;
-			this.streamOptions = request.streamOptions;
-			this.stop = request.stop;
-			this.maxTokens = request.maxTokens;
-			this.maxCompletionTokens = request.maxCompletionTokens;
-			this.presencePenalty = request.presencePenalty;
-			this.frequencyPenalty = request.frequencyPenalty;
-			this.logitBias = request.logitBias;
-			this.logprobs = request.logprobs;
-			this.topLogprobs = request.topLogprobs;
-			this.user = request.user;
-			this.seed = request.seed;
-			this.tools = request.tools;
-			this.toolChoice = request.toolChoice;
-			this.parallelToolCalls = request.parallelToolCalls;
-			this.responseFormat = request.responseFormat;
-			this.reasoningEffort = request.reasoningEffort;
-			this.extra.putAll(request.extra);
+			this.draft = new RequestDraft(request);
 		}
 
-		/**
-		 * Sets the model field.
-		 * @param model the model to use, such as {@code "gpt-4o-mini"}, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the model to use, such as {@code "gpt-4o-mini"}. */
 		public Builder model(@Nullable String model) {
-			this.model = model;
+			this.draft.model = model;
 			return this;
 		}
 
-		/**
-		 * Replaces the messages.
-		 * @param messages the conversation so far
-		 * @return this builder
-		 */
+		/** Replaces the messages with the given conversation. */
 		public Builder messages(List<ChatMessage> messages) {
-			this.messages.clear();
+			this.draft.messages.clear();
 			messages.forEach(this::message);
 			return this;
 		}
 
-		/**
-		 * Adds a message.
-		 * @param message the message
-		 * @return this builder
-		 */
+		/** Adds a message at the end of the conversation. */
 		public Builder message(ChatMessage message) {
-			this.messages.add(Objects.requireNonNull(message, "message"));
+			this.draft.messages.add(Objects.requireNonNull(message, "message"));
 			return this;
 		}
 
-		/**
-		 * Sets the temperature field.
-		 * @param temperature sampling temperature, 0 to 2, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the sampling temperature, 0 to 2. */
 		public Builder temperature(@Nullable Double temperature) {
-			this.temperature = temperature;
+			this.draft.temperature = temperature;
 			return this;
 		}
 
-		/**
-		 * Sets the topP field.
-		 * @param topP nucleus sampling probability mass ({@code top_p}), or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the nucleus sampling probability mass ({@code top_p}). */
 		public Builder topP(@Nullable Double topP) {
-			this.topP = topP;
+			this.draft.topP = topP;
 			return this;
 		}
 
-		/**
-		 * Sets the n field.
-		 * @param n how many choices to generate, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets how many choices to generate. */
 		public Builder n(@Nullable Integer n) {
-			this.n = n;
+			this.draft.n = n;
 			return this;
 		}
 
-		/**
-		 * Sets the stream field.
-		 * @param stream whether to stream the answer as server-sent events, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets whether to stream the answer as server-sent events; see also {@link #withStream(boolean)}. */
 		public Builder stream(@Nullable Boolean stream) {
-			this.stream = stream;
+			this.draft.stream = stream;
 			return this;
 		}
 
-		/**
-		 * Sets the streamOptions field.
-		 * @param streamOptions options of a streamed answer ({@code stream_options}), or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the options of a streamed answer ({@code stream_options}). */
 		public Builder streamOptions(@Nullable StreamOptions streamOptions) {
-			this.streamOptions = streamOptions;
+			this.draft.streamOptions = streamOptions;
 			return this;
 		}
 
-		/**
-		 * Sets the stop sequences.
-		 * @param stop sequences where generation stops
-		 * @return this builder
-		 */
+		/** Sets the sequences where generation stops. */
 		public Builder stop(String... stop) {
-			this.stop = List.of(stop);
+			this.draft.stop = List.of(stop);
 			return this;
 		}
 
-		/**
-		 * Sets the maxTokens field.
-		 * @param maxTokens the most tokens to generate ({@code max_tokens}, older providers), or {@code null} to leave
-		 * it out
-		 * @return this builder
-		 */
+		/** Sets the most tokens to generate ({@code max_tokens}, older providers). */
 		public Builder maxTokens(@Nullable Integer maxTokens) {
-			this.maxTokens = maxTokens;
+			this.draft.maxTokens = maxTokens;
 			return this;
 		}
 
-		/**
-		 * Sets the maxCompletionTokens field.
-		 * @param maxCompletionTokens the most tokens to generate, reasoning included ({@code max_completion_tokens}),
-		 * or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the most tokens to generate, reasoning included ({@code max_completion_tokens}). */
 		public Builder maxCompletionTokens(@Nullable Integer maxCompletionTokens) {
-			this.maxCompletionTokens = maxCompletionTokens;
+			this.draft.maxCompletionTokens = maxCompletionTokens;
 			return this;
 		}
 
-		/**
-		 * Sets the presencePenalty field.
-		 * @param presencePenalty presence penalty, -2 to 2, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the presence penalty, -2 to 2 ({@code presence_penalty}). */
 		public Builder presencePenalty(@Nullable Double presencePenalty) {
-			this.presencePenalty = presencePenalty;
+			this.draft.presencePenalty = presencePenalty;
 			return this;
 		}
 
-		/**
-		 * Sets the frequencyPenalty field.
-		 * @param frequencyPenalty frequency penalty, -2 to 2, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the frequency penalty, -2 to 2 ({@code frequency_penalty}). */
 		public Builder frequencyPenalty(@Nullable Double frequencyPenalty) {
-			this.frequencyPenalty = frequencyPenalty;
+			this.draft.frequencyPenalty = frequencyPenalty;
 			return this;
 		}
 
-		/**
-		 * Sets the logitBias field.
-		 * @param logitBias token id to bias ({@code logit_bias}), or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets the biases by token id ({@code logit_bias}); the node is copied. */
 		public Builder logitBias(@Nullable JsonNode logitBias) {
-			this.logitBias = WireValues.copy(logitBias);
+			this.draft.logitBias = WireValues.copy(logitBias);
 			return this;
 		}
 
-		/**
-		 * Sets the logprobs field.
-		 * @param logprobs whether to return log probabilities, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets whether to return log probabilities. */
 		public Builder logprobs(@Nullable Boolean logprobs) {
-			this.logprobs = logprobs;
+			this.draft.logprobs = logprobs;
 			return this;
 		}
 
-		/**
-		 * Sets the topLogprobs field.
-		 * @param topLogprobs how many most likely tokens to return per position ({@code top_logprobs}), or {@code null}
-		 * to leave it out
-		 * @return this builder
-		 */
+		/** Sets how many most likely tokens to return per position ({@code top_logprobs}). */
 		public Builder topLogprobs(@Nullable Integer topLogprobs) {
-			this.topLogprobs = topLogprobs;
+			this.draft.topLogprobs = topLogprobs;
 			return this;
 		}
 
-		/**
-		 * Sets the user field.
-		 * @param user a stable end-user identifier for abuse monitoring, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets a stable end-user identifier for abuse monitoring. */
 		public Builder user(@Nullable String user) {
-			this.user = user;
+			this.draft.user = user;
 			return this;
 		}
 
-		/**
-		 * Sets the seed field.
-		 * @param seed a seed for best-effort deterministic sampling, or {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets a seed for best-effort deterministic sampling. */
 		public Builder seed(@Nullable Long seed) {
-			this.seed = seed;
+			this.draft.seed = seed;
 			return this;
 		}
 
-		/**
-		 * Sets the tools the model may call.
-		 * @param tools the tools, or {@code null} for none
-		 * @return this builder
-		 */
+		/** Sets the tools the model may call; {@code null} for none. */
 		public Builder tools(@Nullable List<Tool> tools) {
-			this.tools = (tools != null) ? List.copyOf(tools) : null;
+			this.draft.tools = (tools != null) ? List.copyOf(tools) : null;
 			return this;
 		}
 
-		/**
-		 * Sets the {@code tool_choice}: {@code "auto"}, {@code "none"} or {@code "required"}.
-		 * @param toolChoice the choice, or {@code null} for the provider's default
-		 * @return this builder
-		 */
+		/** Sets the {@code tool_choice}: {@code "auto"}, {@code "none"} or {@code "required"}. */
 		public Builder toolChoice(@Nullable String toolChoice) {
-			this.toolChoice = (toolChoice != null) ? JsonNodeFactory.instance.stringNode(toolChoice) : null;
+			this.draft.toolChoice = (toolChoice != null) ? JsonNodeFactory.instance.stringNode(toolChoice) : null;
 			return this;
 		}
 
 		/**
-		 * Sets the {@code tool_choice} as JSON, for example {@code {"type":"function","function":{"name":"f"}}}.
-		 * @param toolChoice the choice, or {@code null} for the provider's default
-		 * @return this builder
+		 * Sets the {@code tool_choice} as JSON, for example {@code {"type":"function","function":{"name":"f"}}}; the
+		 * node is copied.
 		 */
 		public Builder toolChoice(@Nullable JsonNode toolChoice) {
-			this.toolChoice = WireValues.copy(toolChoice);
+			this.draft.toolChoice = WireValues.copy(toolChoice);
 			return this;
 		}
 
-		/**
-		 * Sets the parallelToolCalls field.
-		 * @param parallelToolCalls whether the model may call several tools at once ({@code parallel_tool_calls}), or
-		 * {@code null} to leave it out
-		 * @return this builder
-		 */
+		/** Sets whether the model may call several tools at once ({@code parallel_tool_calls}). */
 		public Builder parallelToolCalls(@Nullable Boolean parallelToolCalls) {
-			this.parallelToolCalls = parallelToolCalls;
+			this.draft.parallelToolCalls = parallelToolCalls;
 			return this;
 		}
 
-		/**
-		 * Sets the responseFormat field.
-		 * @param responseFormat text, JSON mode or a JSON schema ({@code response_format}), or {@code null} to leave it
-		 * out
-		 * @return this builder
-		 */
+		/** Sets text, JSON mode or a JSON schema as the answer's format ({@code response_format}). */
 		public Builder responseFormat(@Nullable ResponseFormat responseFormat) {
-			this.responseFormat = responseFormat;
+			this.draft.responseFormat = responseFormat;
 			return this;
 		}
 
 		/**
-		 * Sets the reasoningEffort field.
-		 * @param reasoningEffort {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning
-		 * models ({@code reasoning_effort}), or {@code null} to leave it out
-		 * @return this builder
+		 * Sets {@code "minimal"}, {@code "low"}, {@code "medium"} or {@code "high"} for reasoning models
+		 * ({@code reasoning_effort}).
 		 */
 		public Builder reasoningEffort(@Nullable String reasoningEffort) {
-			this.reasoningEffort = reasoningEffort;
+			this.draft.reasoningEffort = reasoningEffort;
 			return this;
 		}
 
@@ -519,30 +339,26 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		 * {@code "provider"}); {@code null} removes it. A modelled field (such as {@code "temperature"}) is set with
 		 * its own method: an extra of that name is not sent.
 		 * @param name the JSON field name
-		 * @param value a {@link JsonNode}, a string, or any value Jackson can write
+		 * @param value a {@link JsonNode} (copied), a string, or any value Jackson can write
 		 * @return this builder
 		 */
 		public Builder extra(String name, @Nullable Object value) {
 			Objects.requireNonNull(name, "name");
 			if (value == null) {
-				this.extra.remove(name);
+				this.draft.extra.remove(name);
 			}
 			else {
-				this.extra.put(name, WireValues.toNode(value));
+				this.draft.extra.put(name, WireValues.toNode(value));
 			}
 			return this;
 		}
 
 		/**
-		 * Builds the request.
+		 * Builds the request; the builder can go on being changed without affecting it.
 		 * @return the request
 		 */
 		public ChatCompletionRequest build() {
-			return new ChatCompletionRequest(this.model, this.messages, this.temperature, this.topP, this.n,
-					this.stream, this.streamOptions, this.stop, this.maxTokens, this.maxCompletionTokens,
-					this.presencePenalty, this.frequencyPenalty, this.logitBias, this.logprobs, this.topLogprobs,
-					this.user, this.seed, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat,
-					this.reasoningEffort, this.extra);
+			return this.draft.toRequest();
 		}
 
 	}

@@ -71,7 +71,11 @@ final class ApacheTransport implements HttpTransport {
 
 	}
 
-	/** Aborting runs the abort handle; closing runs it too, so that a body not read to its end is never drained. */
+	/**
+	 * Aborting runs the abort handle; closing runs it too, so that a body not read to its end is never drained.
+	 * Threads: the sending thread sets the handle (through the exec hook) and the body; the watchdog or a cancelling
+	 * thread reads them to abort, hence both volatile.
+	 */
 	static final class ApacheConnection implements Connection {
 
 		private volatile @Nullable Runnable abortHandle;

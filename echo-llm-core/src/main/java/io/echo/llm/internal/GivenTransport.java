@@ -33,23 +33,26 @@ final class GivenTransport implements HttpTransport {
 	}
 
 	/**
-	 * Delegates to the adapter picked at {@link #register} or {@link #attach}. Before either, the client is unknown:
-	 * aborting interrupts a caller waiting for the headers, which is what wakes it on the JDK client.
+	 * Delegates to the adapter picked at {@link #register} or {@link #attach}. Before either, the client is unknown
+	 * and the connection acts as the JDK client's: aborting interrupts a caller waiting for the headers, which is what
+	 * wakes it on that client, and is cleared when the wait ends, so that it does no harm on another. Threads: the
+	 * sending thread picks {@code chosen}; the watchdog or a cancelling thread reads it to abort, hence volatile.
 	 */
 	private static final class Detecting implements Connection {
 
-		private final HeaderWait headerWait = new HeaderWait();
+		/** Owns the header wait, and becomes the chosen connection when the body is the JDK client's. */
+		private final JdkTransport.JdkConnection untilKnown = new JdkTransport.JdkConnection();
 
 		private volatile @Nullable Connection chosen;
 
 		@Override
 		public void awaitingHeaders() {
-			this.headerWait.enter();
+			this.untilKnown.awaitingHeaders();
 		}
 
 		@Override
 		public void headersDone() {
-			this.headerWait.exit();
+			this.untilKnown.headersDone();
 		}
 
 		@Override
@@ -64,7 +67,7 @@ final class GivenTransport implements HttpTransport {
 			Connection current = this.chosen;
 			if (current == null) {
 				current = ApacheTransport.isApacheBody(body) ? new ApacheTransport.ApacheConnection()
-						: JdkTransport.isJdkBody(body) ? new JdkTransport.JdkConnection() : new Other();
+						: JdkTransport.isJdkBody(body) ? this.untilKnown : new Other();
 			}
 			current.attach(body);
 			this.chosen = current;
@@ -78,8 +81,11 @@ final class GivenTransport implements HttpTransport {
 
 		@Override
 		public void abort() {
-			this.headerWait.interrupt();
 			Connection current = this.chosen;
+			if (current != this.untilKnown) {
+				// Wakes a header wait; its body, if any, is the chosen connection's.
+				this.untilKnown.abort();
+			}
 			if (current != null) {
 				current.abort();
 			}
@@ -108,6 +114,7 @@ final class GivenTransport implements HttpTransport {
 	 * reader's lock, so an abort closes it on one of a few {@link Closers} threads, never on the watchdog's or a
 	 * canceller's. A close that never returns (a server holding the connection open) keeps its thread: at most
 	 * {@link Closers#THREADS} such, then later aborts queue, and the reader's own close or the server ends them.
+	 * Threads: the sending thread sets {@code body}; an aborting thread reads it, hence volatile.
 	 */
 	static final class Other implements Connection {
 

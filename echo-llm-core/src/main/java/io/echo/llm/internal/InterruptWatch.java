@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * read or connect (Apache HttpClient 5 reads on the caller's thread) does not wake on {@link Thread#interrupt()}, so
  * the watchdog thread looks at the waiters of all open exchanges every {@link #PERIOD} while there are any; the JDK
  * {@code HttpClient} wakes on its own, which this does not hurt. Checking a flag is a few nanoseconds per exchange.
+ * <p>
+ * Threads: reading threads add and remove their exchanges while the watchdog thread sweeps them, so the set is
+ * concurrent; {@code scheduled} (atomic) keeps at most one sweep scheduled.
  */
 final class InterruptWatch {
 

@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
  * The top-level keys (those of {@link LlmClientProperties}, here with their defaults) configure the primary
  * {@link io.echo.llm.LlmStreamService}; each entry under {@code echo.llm.clients.<name>} configures a named client of
  * {@link io.echo.llm.LlmClients} with the same keys, and every key it leaves unset is taken from the top level.
+ * Like the base class, written by the binder while the context starts and only read afterwards.
  *
  * @see EchoLlmAutoConfiguration
  */

@@ -13,6 +13,9 @@ import org.springframework.util.unit.DataSize;
  * and for each named client ({@code echo.llm.clients.<name>.*}, where a key left unset, {@code null}, is taken from
  * the top level). One class for both, as Spring Boot does for settings shared by several prefixes, so that a new key
  * is added once.
+ * <p>
+ * Threads: a mutable JavaBean for the binder, written while the context starts and only read afterwards (by the
+ * auto-configuration, on the thread that creates the beans); nothing changes it at run time.
  */
 public class LlmClientProperties {
 

@@ -8,21 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.echo.llm.LlmClientSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Maps {@link EchoLlmProperties} to the core's {@link LlmClientSettings}, a named client's keys over the top-level
- * ones, and checks every value on the way: a bad one throws Boot's {@link InvalidConfigurationPropertyValueException}
+ * Maps {@link EchoLlmProperties} to the core's {@link LlmClientSettings} with Boot's {@link PropertyMapper}, as Boot's
+ * own auto-configurations map theirs: the top-level keys over the core's defaults, then a named client's own keys over
+ * those. It checks every value on the way: a bad one throws Boot's {@link InvalidConfigurationPropertyValueException}
  * naming the key the value came from, so the start-up report names key, value and fix (a base URL masked, see
  * {@link MaskingPropertyValueFailureAnalyzer}).
  */
@@ -41,12 +43,18 @@ final class LlmClientSettingsMapper {
 		this.properties = Objects.requireNonNull(properties, "properties");
 	}
 
-	/** Settings of the primary client, from the top-level keys. */
+	/** Settings of the primary client: the top-level keys over the core's defaults. */
 	LlmClientSettings map() {
-		return new Layer(PREFIX, null).settings();
+		LlmClientSettings settings = topLevel().applyTo(LlmClientSettings.defaults());
+		String retry = PREFIX + ".retry.";
+		checkBackoff(settings, retry + "initial-backoff", retry + "max-backoff");
+		return settings;
 	}
 
-	/** Settings of the client configured under {@code echo.llm.clients.<name>}. */
+	/**
+	 * Settings of the client configured under {@code echo.llm.clients.<name>}: its own keys over the top-level ones,
+	 * which it inherits where it sets none.
+	 */
 	LlmClientSettings map(String name) {
 		String prefix = PREFIX + ".clients." + name;
 		if (DEFAULT_CLIENT.equals(name)) {
@@ -58,7 +66,15 @@ final class LlmClientSettingsMapper {
 			throw new IllegalArgumentException("No client '" + name + "' under " + PREFIX + ".clients");
 		}
 		warnIfKeyGoesElsewhere(name, client);
-		return new Layer(prefix, client).settings();
+		Layer own = new Layer(prefix, client, false);
+		LlmClientSettings settings = own.applyTo(topLevel().applyTo(LlmClientSettings.defaults()));
+		checkBackoff(settings, own.keyOfSetter("retry.initial-backoff", client.getRetry().getInitialBackoff()),
+				own.keyOfSetter("retry.max-backoff", client.getRetry().getMaxBackoff()));
+		return settings;
+	}
+
+	private Layer topLevel() {
+		return new Layer(PREFIX, this.properties, true);
 	}
 
 	// Inheriting the API key is what the user asked for, but sending it to another host is rarely meant.
@@ -86,80 +102,97 @@ final class LlmClientSettingsMapper {
 		}
 	}
 
-	/** A value and the full key it came from. */
-	private record Value<T extends @Nullable Object>(String key, T value) {
-	}
+	/**
+	 * The keys of one level, the top level or a named client, mapped over the settings of the level below. Unset keys
+	 * are skipped, as {@link PropertyMapper} does, so a named client inherits them; the top level has a default for
+	 * every key but the key, model and headers, so there an unset one was set to empty and is an error.
+	 */
+	private record Layer(String prefix, LlmClientProperties properties, boolean required) {
 
-	/** One client's view: its own keys where set, the top-level ones elsewhere. */
-	private final class Layer {
-
-		private final String prefix;
-
-		private final @Nullable LlmClientProperties client;
-
-		Layer(String prefix, @Nullable LlmClientProperties client) {
-			this.prefix = prefix;
-			this.client = client;
+		LlmClientSettings applyTo(LlmClientSettings below) {
+			PropertyMapper map = PropertyMapper.get();
+			LlmClientProperties.Timeouts timeouts = this.properties.getTimeouts();
+			LlmClientProperties.Retry retry = this.properties.getRetry();
+			LlmClientProperties.Stream stream = this.properties.getStream();
+			LlmClientSettings settings = below;
+			settings = map.from(value("base-url", this.properties::getBaseUrl))
+				.as((url) -> baseUrl(key("base-url"), url))
+				.to(settings, LlmClientSettings::withBaseUrl);
+			// Set to empty, the key and the model are sent as none, also where a named client would inherit one.
+			settings = map.from(this.properties::getApiKey)
+				.to(settings, (s, apiKey) -> s.withApiKey(StringUtils.hasLength(apiKey) ? apiKey : null));
+			settings = map.from(this.properties::getModel)
+				.to(settings, (s, model) -> s.withModel(StringUtils.hasLength(model) ? model : null));
+			settings = map.from(this.properties::getHeaders)
+				.to(settings, (s, headers) -> s.withHeaders(merge(s.headers(), headers)));
+			settings = map.from(value("timeouts.connect", timeouts::getConnect))
+				.as((connect) -> timeout(key("timeouts.connect"), connect))
+				.to(settings, (s, connect) -> s.withTimeouts(connect, s.firstChunkTimeout(), s.idleTimeout(),
+						s.overallTimeout()));
+			settings = map.from(value("timeouts.first-chunk", timeouts::getFirstChunk))
+				.as((firstChunk) -> timeout(key("timeouts.first-chunk"), firstChunk))
+				.to(settings, (s, firstChunk) -> s.withTimeouts(s.connectTimeout(), firstChunk, s.idleTimeout(),
+						s.overallTimeout()));
+			settings = map.from(value("timeouts.idle", timeouts::getIdle))
+				.as((idle) -> timeout(key("timeouts.idle"), idle))
+				.to(settings, (s, idle) -> s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(), idle,
+						s.overallTimeout()));
+			settings = map.from(value("timeouts.overall", timeouts::getOverall))
+				.as((overall) -> timeout(key("timeouts.overall"), overall))
+				.to(settings, (s, overall) -> s.withTimeouts(s.connectTimeout(), s.firstChunkTimeout(),
+						s.idleTimeout(), overall));
+			settings = map.from(value("retry.max-attempts", retry::getMaxAttempts))
+				.as((attempts) -> maxAttempts(key("retry.max-attempts"), attempts))
+				.to(settings, (s, attempts) -> s.withRetry(attempts, s.initialBackoff(), s.maxBackoff(),
+						s.maxRetryAfter()));
+			settings = map.from(value("retry.initial-backoff", retry::getInitialBackoff))
+				.as((initial) -> nonNegative(key("retry.initial-backoff"), initial, "must not be negative"))
+				.to(settings, (s, initial) -> s.withRetry(s.maxAttempts(), initial, s.maxBackoff(),
+						s.maxRetryAfter()));
+			settings = map.from(value("retry.max-backoff", retry::getMaxBackoff))
+				.as((max) -> nonNegative(key("retry.max-backoff"), max, "must not be negative"))
+				.to(settings, (s, max) -> s.withRetry(s.maxAttempts(), s.initialBackoff(), max, s.maxRetryAfter()));
+			settings = map.from(value("retry.max-retry-after", retry::getMaxRetryAfter))
+				.as((after) -> nonNegative(key("retry.max-retry-after"), after, "must not be negative"))
+				.to(settings, (s, after) -> s.withRetry(s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), after));
+			settings = map.from(value("stream.max-event-size", stream::getMaxEventSize))
+				.as((size) -> eventSize(key("stream.max-event-size"), size))
+				.to(settings, LlmClientSettings::withMaxEventBytes);
+			return map.from(value("stream.include-usage", stream::getIncludeUsage))
+				.to(settings, LlmClientSettings::withIncludeUsage);
 		}
 
-		/** The client's value of a key when it set one, else the top level's, which may be unset. */
-		<T> Value<@Nullable T> pickOptional(String path, Function<LlmClientProperties, @Nullable T> key) {
-			T own = (this.client != null) ? key.apply(this.client) : null;
-			return (own != null) ? new Value<>(this.prefix + "." + path, own)
-					: new Value<>(PREFIX + "." + path, key.apply(LlmClientSettingsMapper.this.properties));
+		/** The full key of a path of this level. */
+		String key(String path) {
+			return this.prefix + "." + path;
 		}
 
-		/** As {@link #pickOptional}, for a key the top level has a default for: set to empty, it is an error. */
-		<T> Value<T> pick(String path, Function<LlmClientProperties, @Nullable T> key) {
-			Value<@Nullable T> value = pickOptional(path, key);
-			T picked = value.value();
-			if (picked == null) {
-				throw new InvalidConfigurationPropertyValueException(value.key(), "", "must not be empty");
-			}
-			return new Value<>(value.key(), picked);
+		/** The key a value came from: this level's when it set one, else the top level's it inherited. */
+		String keyOfSetter(String path, @Nullable Object own) {
+			return (own != null) ? key(path) : PREFIX + "." + path;
 		}
 
-		LlmClientSettings settings() {
-			String baseUrl = baseUrl(pick("base-url", LlmClientProperties::getBaseUrl));
-			String apiKey = pickOptional("api-key", LlmClientProperties::getApiKey).value();
-			String model = pickOptional("model", LlmClientProperties::getModel).value();
-			Duration connect = timeout(pick("timeouts.connect", (c) -> c.getTimeouts().getConnect()));
-			Duration firstChunk = timeout(pick("timeouts.first-chunk", (c) -> c.getTimeouts().getFirstChunk()));
-			Duration idle = timeout(pick("timeouts.idle", (c) -> c.getTimeouts().getIdle()));
-			Duration overall = timeout(pick("timeouts.overall", (c) -> c.getTimeouts().getOverall()));
-			int maxAttempts = maxAttempts(pick("retry.max-attempts", (c) -> c.getRetry().getMaxAttempts()));
-			Value<Duration> initialBackoff = pick("retry.initial-backoff", (c) -> c.getRetry().getInitialBackoff());
-			Value<Duration> maxBackoff = pick("retry.max-backoff", (c) -> c.getRetry().getMaxBackoff());
-			checkBackoff(initialBackoff, maxBackoff);
-			Duration maxRetryAfter = nonNegative(pick("retry.max-retry-after", (c) -> c.getRetry().getMaxRetryAfter()),
-					"must not be negative");
-			int maxEventBytes = eventSize(pick("stream.max-event-size", (c) -> c.getStream().getMaxEventSize()));
-			boolean includeUsage = pick("stream.include-usage", (c) -> c.getStream().getIncludeUsage()).value();
-			return LlmClientSettings.defaults()
-				.withBaseUrl(baseUrl)
-				.withApiKey(StringUtils.hasLength(apiKey) ? apiKey : null)
-				.withModel(StringUtils.hasLength(model) ? model : null)
-				.withHeaders(headers(LlmClientSettingsMapper.this.properties.getHeaders()))
-				.withTimeouts(connect, firstChunk, idle, overall)
-				.withRetry(maxAttempts, initialBackoff.value(), maxBackoff.value(), maxRetryAfter)
-				.withMaxEventBytes(maxEventBytes)
-				.withIncludeUsage(includeUsage);
+		private <T> Supplier<@Nullable T> value(String path, Supplier<@Nullable T> getter) {
+			return () -> {
+				T value = getter.get();
+				if (value == null && this.required) {
+					throw new InvalidConfigurationPropertyValueException(key(path), "", "must not be empty");
+				}
+				return value;
+			};
 		}
 
 		// Headers merge by name; an empty value removes an inherited header.
-		private Map<String, String> headers(Map<String, String> inherited) {
+		private static Map<String, String> merge(Map<String, String> inherited, Map<String, String> own) {
 			Map<String, String> headers = new LinkedHashMap<>(inherited);
-			if (this.client != null) {
-				headers.putAll(this.client.getHeaders());
-			}
+			headers.putAll(own);
 			headers.values().removeIf((value) -> !StringUtils.hasLength(value));
 			return headers;
 		}
 
 	}
 
-	private static String baseUrl(Value<String> url) {
-		String value = url.value();
+	private static String baseUrl(String key, String value) {
 		try {
 			URI uri = new URI(value);
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
@@ -170,7 +203,7 @@ final class LlmClientSettingsMapper {
 		catch (URISyntaxException ex) {
 			// reported below
 		}
-		throw new InvalidConfigurationPropertyValueException(url.key(), safeUrl(value),
+		throw new InvalidConfigurationPropertyValueException(key, safeUrl(value),
 				"must be an http or https URL, for instance https://api.openai.com/v1");
 	}
 
@@ -192,48 +225,48 @@ final class LlmClientSettingsMapper {
 		return safe;
 	}
 
-	private static Duration timeout(Value<Duration> timeout) {
-		return nonNegative(timeout, "must not be negative; 0 disables this timeout");
+	private static Duration timeout(String key, Duration timeout) {
+		return nonNegative(key, timeout, "must not be negative; 0 disables this timeout");
 	}
 
-	private static Duration nonNegative(Value<Duration> duration, String reason) {
-		if (duration.value().isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(duration.key(), print(duration.value()), reason);
+	private static Duration nonNegative(String key, Duration duration, String reason) {
+		if (duration.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(key, print(duration), reason);
 		}
-		return duration.value();
+		return duration;
 	}
 
-	private static int maxAttempts(Value<Integer> maxAttempts) {
-		if (maxAttempts.value() < 1) {
-			throw new InvalidConfigurationPropertyValueException(maxAttempts.key(), String.valueOf(maxAttempts.value()),
+	private static int maxAttempts(String key, int maxAttempts) {
+		if (maxAttempts < 1) {
+			throw new InvalidConfigurationPropertyValueException(key, String.valueOf(maxAttempts),
 					"must be at least 1 (1 disables retry)");
 		}
-		return maxAttempts.value();
+		return maxAttempts;
 	}
 
-	private static void checkBackoff(Value<Duration> initial, Value<Duration> max) {
-		nonNegative(initial, "must not be negative");
-		nonNegative(max, "must not be negative");
-		if (max.value().compareTo(initial.value()) >= 0) {
+	private static void checkBackoff(LlmClientSettings settings, String initialKey, String maxKey) {
+		Duration initial = settings.initialBackoff();
+		Duration max = settings.maxBackoff();
+		if (max.compareTo(initial) >= 0) {
 			return;
 		}
 		// Blame the key the user set: a named client's own value over an inherited top-level one.
-		if (isNamedClientKey(initial.key()) && !isNamedClientKey(max.key())) {
-			throw new InvalidConfigurationPropertyValueException(initial.key(), print(initial.value()),
-					"must not be above " + max.key() + " (" + print(max.value()) + ")");
+		if (isNamedClientKey(initialKey) && !isNamedClientKey(maxKey)) {
+			throw new InvalidConfigurationPropertyValueException(initialKey, print(initial),
+					"must not be above " + maxKey + " (" + print(max) + ")");
 		}
-		throw new InvalidConfigurationPropertyValueException(max.key(), print(max.value()),
-				"must not be below " + initial.key() + " (" + print(initial.value()) + ")");
+		throw new InvalidConfigurationPropertyValueException(maxKey, print(max),
+				"must not be below " + initialKey + " (" + print(initial) + ")");
 	}
 
 	private static boolean isNamedClientKey(String key) {
 		return key.startsWith(PREFIX + ".clients.");
 	}
 
-	private static int eventSize(Value<DataSize> size) {
-		long bytes = size.value().toBytes();
+	private static int eventSize(String key, DataSize size) {
+		long bytes = size.toBytes();
 		if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(size.key(), size.value().toString(),
+			throw new InvalidConfigurationPropertyValueException(key, size.toString(),
 					"must be at least 1B and below 2GB");
 		}
 		return (int) bytes;

@@ -59,6 +59,7 @@ class InvalidPropertyFailureAnalysisTests {
 			echo.llm.clients.local.retry.max-attempts      | -2                   | echo.llm.clients.local.retry.max-attempts      | -2                   | must be at least 1 (1 disables retry)
 			echo.llm.clients.local.timeouts.idle           | -1s                  | echo.llm.clients.local.timeouts.idle           | -1s                  | must not be negative; 0 disables this timeout
 			echo.llm.clients.local.retry.initial-backoff   | 10s                  | echo.llm.clients.local.retry.initial-backoff   | 10s                  | must not be above echo.llm.retry.max-backoff (8s)
+			echo.llm.clients.local.retry.max-backoff       | 100ms                | echo.llm.clients.local.retry.max-backoff       | 100ms                | must not be below echo.llm.retry.initial-backoff (500ms)
 			echo.llm.clients.default.model                 | gpt-4o               | echo.llm.clients.default                       | default              | the name 'default' is reserved
 			""")
 	void invalidValueFailsStartUpNamingKeyValueAndFix(String key, String value, String reportedKey,

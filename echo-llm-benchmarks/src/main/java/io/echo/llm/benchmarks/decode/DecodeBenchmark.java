@@ -2,8 +2,8 @@ package io.echo.llm.benchmarks.decode;
 
 import java.util.concurrent.TimeUnit;
 
-import io.echo.llm.benchmarks.Fixtures;
-import io.echo.llm.benchmarks.Fixtures.DecodeInput;
+import io.echo.llm.benchmarks.fixtures.Fixtures;
+import io.echo.llm.benchmarks.fixtures.Fixtures.DecodeInput;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatJson;
 import io.echo.llm.internal.Decoding;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.echo.llm.benchmarks.Fixtures.ContentChunk;
+import io.echo.llm.benchmarks.fixtures.Fixtures.ContentChunk;
 import io.echo.llm.benchmarks.loopback.LoopbackSseServer.ChunkedWriter;
 import io.echo.llm.benchmarks.loopback.LoopbackSseServer.Responder;
 

@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.echo.llm.benchmarks.Fixtures;
 import io.echo.llm.benchmarks.clients.StreamingClient;
 import io.echo.llm.benchmarks.clients.StreamingClient.Completion;
 import io.echo.llm.benchmarks.clients.StreamingClient.ContentListener;
 import io.echo.llm.benchmarks.clients.StreamingClients;
+import io.echo.llm.benchmarks.fixtures.Fixtures;
 import io.echo.llm.benchmarks.loopback.Streams.Burst;
 import io.echo.llm.benchmarks.stats.Alternation;
 import io.echo.llm.benchmarks.stats.Summary;

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The prompts of the most recent demo streams that ended because their client closed the connection: what a cancel
  * looks like from the provider's side. Tests wait on it to check that a Stop in the browser reached the upstream.
+ * Threads: {@code prompts} is guarded by itself; streams end on scheduler threads while tests read it.
  */
 public final class DemoCancellations {
 

@@ -35,6 +35,9 @@ import org.springframework.web.context.request.async.DeferredResult;
  * It behaves as a model does in a client's agent loop: it calls a tool the request offers (or, when the request offers
  * none, as the chat page's do not, its own demo tools), answers in text with {@code finish_reason} {@code "stop"} once
  * the tool results come back, and answers {@code n} (1 to {@value DemoRequest#MAX_CHOICES}) choices side by side.
+ * <p>
+ * Threads: requests arrive on any request thread and streams end on scheduler threads, so the two counters
+ * ({@code active} streams, response {@code ids}) are atomic; all else is final.
  */
 @RestController
 @RequestMapping(DemoProvider.PATH)

@@ -22,6 +22,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * One paced demo answer: each tick of a shared scheduler writes the next SSE frame and schedules the one after, so a
  * stream holds no thread while it waits between tokens, however many run at once.
+ * <p>
+ * Threads: {@code frames} is advanced by one tick at a time (each tick schedules the next, so ticks never overlap and
+ * the scheduler orders them); {@code ended} is atomic because Tomcat's error and timeout callbacks race the ticks.
  */
 final class DemoStream implements Runnable {
 

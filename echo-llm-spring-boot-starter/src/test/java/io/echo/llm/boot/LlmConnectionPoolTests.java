@@ -1,4 +1,4 @@
-package io.echo.llm.autoconfigure;
+package io.echo.llm.boot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.echo.llm.LlmCallListener;
-import io.echo.llm.boot.LlmStreamServiceFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
