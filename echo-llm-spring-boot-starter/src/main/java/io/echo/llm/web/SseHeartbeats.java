@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -93,13 +95,13 @@ public final class SseHeartbeats implements AutoCloseable {
 	}
 
 	// The timer only hands the flush to the executor: a write may block on a client that stopped reading.
-	private void flushLater(SseWriter writer, long delayNanos) {
+	private Future<?> flushLater(SseWriter writer, long delayNanos) {
 		try {
-			this.scheduler.schedule(() -> flushOnExecutor(writer), delayNanos, TimeUnit.NANOSECONDS);
+			return this.scheduler.schedule(() -> flushOnExecutor(writer), delayNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			// Closed: the relay is shutting down, and its streams with it.
-			writer.flushDeferred();
+			// Closed: the relay is shutting down, and its streams with it; the stream's end still writes the rest.
+			return CompletableFuture.completedFuture(null);
 		}
 	}
 

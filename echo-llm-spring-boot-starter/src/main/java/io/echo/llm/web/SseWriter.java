@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -42,7 +43,7 @@ final class SseWriter {
 
 	private long lastWrite;
 
-	private boolean flushScheduled;
+	private @Nullable Future<?> scheduledFlush;
 
 	private volatile @Nullable IOException failure;
 
@@ -67,9 +68,8 @@ final class SseWriter {
 			if (this.intervalNanos == 0 || now - this.lastWrite >= this.intervalNanos || "error".equals(event.name())) {
 				writePending(now);
 			}
-			else if (!this.flushScheduled) {
-				this.flushScheduled = true;
-				this.deferredFlush.flushLater(this, this.lastWrite + this.intervalNanos - now);
+			else if (this.scheduledFlush == null) {
+				this.scheduledFlush = this.deferredFlush.flushLater(this, this.lastWrite + this.intervalNanos - now);
 			}
 		}
 		finally {
@@ -98,7 +98,7 @@ final class SseWriter {
 	void flushDeferred() {
 		this.lock.lock();
 		try {
-			this.flushScheduled = false;
+			this.scheduledFlush = null;
 			if (this.pendingLength > 0 && this.failure == null) {
 				writePending(System.nanoTime());
 			}
@@ -115,7 +115,13 @@ final class SseWriter {
 
 	/** Returns whether events wait for a deferred flush: the heartbeat counts them as written. */
 	boolean hasPending() {
-		return this.flushScheduled;
+		this.lock.lock();
+		try {
+			return this.pendingLength > 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	private void throwIfFailed() throws IOException {
@@ -138,6 +144,12 @@ final class SseWriter {
 		// A copy: an emitter not yet handed to Spring MVC keeps what it is sent until then.
 		byte[] batch = Arrays.copyOf(this.pending, this.pendingLength);
 		this.pendingLength = 0;
+		Future<?> scheduled = this.scheduledFlush;
+		if (scheduled != null) {
+			// Written before its time: nothing left for it, and a finished reply leaves nothing scheduled.
+			scheduled.cancel(false);
+			this.scheduledFlush = null;
+		}
 		this.lastWrite = now;
 		SseEmitters.write(this.emitter, batch);
 	}
@@ -145,7 +157,8 @@ final class SseWriter {
 	/** Runs {@link #flushDeferred()} on the executor after a delay. */
 	interface FlushScheduler {
 
-		void flushLater(SseWriter writer, long delayNanos);
+		/** Returns the scheduled flush, which the writer cancels when it writes before it. */
+		Future<?> flushLater(SseWriter writer, long delayNanos);
 
 	}
 
