@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.echo.llm.web.RelaySettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -126,6 +128,18 @@ public class EchoLlmProperties extends LlmClientProperties {
 		 */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(8);
 
+		/**
+		 * Longest time a relayed event waits to be written and flushed together with the events that follow it; an
+		 * error event and the end of a stream never wait. 0 writes and flushes every event on its own.
+		 */
+		private Duration flushInterval = RelaySettings.DEFAULT_FLUSH_INTERVAL;
+
+		/**
+		 * Most streams relayed at once by this instance (both formats and resumable ones, until their upstream
+		 * ends); a new one beyond it gets 503 'relay_busy' before its response starts. 0 or negative for no limit.
+		 */
+		private int maxActiveStreams = RelaySettings.DEFAULT_MAX_ACTIVE_STREAMS;
+
 		public boolean isResumable() {
 			return this.resumable;
 		}
@@ -174,6 +188,22 @@ public class EchoLlmProperties extends LlmClientProperties {
 			this.maxStreamBytes = maxStreamBytes;
 		}
 
+		public Duration getFlushInterval() {
+			return this.flushInterval;
+		}
+
+		public void setFlushInterval(Duration flushInterval) {
+			this.flushInterval = flushInterval;
+		}
+
+		public int getMaxActiveStreams() {
+			return this.maxActiveStreams;
+		}
+
+		public void setMaxActiveStreams(int maxActiveStreams) {
+			this.maxActiveStreams = maxActiveStreams;
+		}
+
 		public DataSize getMaxRequestSize() {
 			return this.maxRequestSize;
 		}
@@ -186,7 +216,8 @@ public class EchoLlmProperties extends LlmClientProperties {
 		public String toString() {
 			return "Relay[resumable=" + this.resumable + ", store=" + this.store + ", resumeWindow="
 					+ this.resumeWindow + ", retention=" + this.retention + ", maxStreams=" + this.maxStreams
-					+ ", maxStreamBytes=" + this.maxStreamBytes + ", maxRequestSize=" + this.maxRequestSize + "]";
+					+ ", maxStreamBytes=" + this.maxStreamBytes + ", maxRequestSize=" + this.maxRequestSize
+					+ ", flushInterval=" + this.flushInterval + ", maxActiveStreams=" + this.maxActiveStreams + "]";
 		}
 
 		/** Where resumable streams are kept. */

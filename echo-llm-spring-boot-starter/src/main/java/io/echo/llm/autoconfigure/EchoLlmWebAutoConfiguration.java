@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.web.LlmRelayBusyHandler;
 import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
+import io.echo.llm.web.RelaySettings;
 import io.echo.llm.web.resume.LlmStreamController;
 import io.echo.llm.web.resume.LlmStreamStore;
 import io.echo.llm.web.resume.ResumableRelay;
@@ -58,8 +60,9 @@ public final class EchoLlmWebAutoConfiguration {
 		}
 		RelayExecutorCheck.warnIfStreamsWouldWait(executor, bootsExecutor != null, environment);
 		EchoLlmProperties.Relay relay = properties.getRelay();
+		RelaySettings settings = new RelaySettings(relay.getFlushInterval(), relay.getMaxActiveStreams());
 		if (!relay.isResumable()) {
-			return new LlmSseRelay(service, executor);
+			return new LlmSseRelay(service, executor, Duration.ZERO, null, settings);
 		}
 		LlmStreamStore streams = store.getIfUnique();
 		if (streams == null) {
@@ -69,7 +72,14 @@ public final class EchoLlmWebAutoConfiguration {
 					+ "configure spring.data.redis.*");
 		}
 		return new LlmSseRelay(service, executor, Duration.ZERO,
-				new ResumableRelay(streams, executor, Duration.ZERO, relay.getResumeWindow()));
+				new ResumableRelay(streams, executor, Duration.ZERO, relay.getResumeWindow(), settings.flushInterval()),
+				settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmRelayBusyHandler llmRelayBusyHandler() {
+		return new LlmRelayBusyHandler();
 	}
 
 	@Bean

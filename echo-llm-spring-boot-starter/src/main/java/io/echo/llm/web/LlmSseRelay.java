@@ -42,6 +42,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * number of concurrent streams (Boot's default pool of 8 queues the ninth, and the start-up log warns about it). When
  * the executor refuses a stream (a bounded pool with every thread busy), the client gets a {@code 503}
  * {@code relay_busy} error event at once.
+ * <p>
+ * At most {@link RelaySettings#maxActiveStreams()} streams are live at once (resumable ones included, until their
+ * upstream ends): beyond it a new stream is refused before its response starts with an
+ * {@link LlmRelayBusyException}, which the starter answers with {@code 503 relay_busy} ({@link LlmRelayBusyHandler}),
+ * so that overload turns new clients away instead of slowing every stream down. Events that follow each other within
+ * {@link RelaySettings#flushInterval()} are written and flushed together (see {@link SseWriter}).
  */
 public class LlmSseRelay implements AutoCloseable {
 
@@ -69,6 +75,8 @@ public class LlmSseRelay implements AutoCloseable {
 
 	private final SseHeartbeats heartbeats;
 
+	private final ActiveStreams active;
+
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
 	 * stalled stream instead.
@@ -87,11 +95,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * {@code null} for Spring MVC's async request timeout
 	 */
 	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout) {
-		this.service = Objects.requireNonNull(service, "service");
-		this.executor = Objects.requireNonNull(executor, "executor");
-		this.timeout = timeout;
-		this.heartbeats = new SseHeartbeats(executor);
-		this.resumable = null;
+		this(service, executor, timeout, null, RelaySettings.defaults());
 	}
 
 	/**
@@ -107,11 +111,26 @@ public class LlmSseRelay implements AutoCloseable {
 	 */
 	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout,
 			RelayResumption resumption) {
+		this(service, executor, timeout, Objects.requireNonNull(resumption, "resumption"), RelaySettings.defaults());
+	}
+
+	/**
+	 * Creates a relay with the given write and admission settings.
+	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
+	 * @param executor executor the upstream calls run on
+	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
+	 * request timeout
+	 * @param resumption what keeps, resumes and stops the browser-format replies, or {@code null} for none
+	 * @param settings the flush interval and the most live streams
+	 */
+	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout,
+			@Nullable RelayResumption resumption, RelaySettings settings) {
 		this.service = Objects.requireNonNull(service, "service");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
-		this.heartbeats = new SseHeartbeats(executor);
-		this.resumable = Objects.requireNonNull(resumption, "resumption");
+		this.heartbeats = new SseHeartbeats(executor, settings.flushInterval());
+		this.resumable = resumption;
+		this.active = new ActiveStreams(settings.maxActiveStreams());
 	}
 
 	/**
@@ -133,6 +152,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the emitter to return from the controller method
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
 	 */
 	public SseEmitter relay(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
 		Objects.requireNonNull(service, "service");
@@ -144,12 +164,26 @@ public class LlmSseRelay implements AutoCloseable {
 				// EventSource reconnects to the URL it started from: continue that stream instead of a new call.
 				return this.resumable.resumeQuietly(lastEventId);
 			}
-			return this.resumable.relay(service, request);
+			ActiveStreams.Permit permit = this.active.tryAcquire();
+			if (permit == null) {
+				// The id only for the refusal: a resumable reply is logged under its stream id.
+				throw refuse(requestLog());
+			}
+			try {
+				return this.resumable.relay(service, request, permit);
+			}
+			catch (RuntimeException ex) {
+				permit.run();
+				throw ex;
+			}
 		}
+		RelayLog log = requestLog();
+		ActiveStreams.Permit permit = admit(log);
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
-		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), requestLog());
+		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), log);
+		task.whenOver(permit);
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
 		// While the provider is silent (before its first chunk, or stalled) only a comment finds a client that left.
 		watch.start(() -> task.cancel(CLIENT_GONE));
@@ -157,6 +191,7 @@ public class LlmSseRelay implements AutoCloseable {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
+			permit.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
 			watch.stop();
 			SseEmitters.endQuietly(emitter, events.error(ex));
@@ -183,19 +218,23 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the deferred result to return from the controller method
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
 	 */
 	public DeferredResult<SseEmitter> relayAfterStatus(LlmStreamService service, ChatCompletionRequest request,
 			RelayFormat format) {
 		Objects.requireNonNull(service, "service");
 		Objects.requireNonNull(request, "request");
 		Objects.requireNonNull(format, "format");
+		RelayLog log = requestLog();
+		ActiveStreams.Permit permit = admit(log);
 		DeferredResult<SseEmitter> result = new DeferredResult<>();
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		StatusGate gate = new StatusGate(result, emitter, watch);
 		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
-		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch),
-				requestLog(), gate);
+		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch), log,
+				gate);
+		task.whenOver(permit);
 		gate.task = task;
 		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
 		result.onError((ex) -> task.cancel(CLIENT_GONE));
@@ -204,6 +243,7 @@ public class LlmSseRelay implements AutoCloseable {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
+			permit.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
 			gate.failedBeforeOpen(ex);
 			return result;
@@ -252,6 +292,11 @@ public class LlmSseRelay implements AutoCloseable {
 		}
 	}
 
+	/** Returns how many streams are live: from the request that starts one to the end of its upstream call. */
+	public int activeStreams() {
+		return this.active.live();
+	}
+
 	// For tests that check that a finished reply leaves nothing scheduled.
 	SseHeartbeats heartbeats() {
 		return this.heartbeats;
@@ -274,6 +319,20 @@ public class LlmSseRelay implements AutoCloseable {
 			}
 		}
 		return RelayLog.forCurrentRequest(id);
+	}
+
+	/** Counts a new stream in, or refuses it before anything starts: no emitter, no task, no upstream call. */
+	private ActiveStreams.Permit admit(RelayLog log) {
+		ActiveStreams.Permit permit = this.active.tryAcquire();
+		if (permit == null) {
+			throw refuse(log);
+		}
+		return permit;
+	}
+
+	private LlmRelayBusyException refuse(RelayLog log) {
+		log.refused(this.active.live(), this.active.max());
+		return new LlmRelayBusyException(log.id());
 	}
 
 	private RelayResumption resumable() {

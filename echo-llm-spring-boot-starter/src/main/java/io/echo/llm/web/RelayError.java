@@ -110,6 +110,15 @@ public record RelayError(int status, @Nullable String code, String message) {
 			.put("message", this.message);
 	}
 
+	/**
+	 * Returns this error as OpenAI's API shapes one, with the status kept for clients that read it:
+	 * {@code {"error":{"status":..,"code":..,"message":..,"type":..,"param":null}}}.
+	 */
+	public ObjectNode toOpenAiJson() {
+		ObjectNode error = toJson().put("type", OpenAiRelayEvents.type(this.status)).putNull("param");
+		return JsonNodeFactory.instance.objectNode().set("error", error);
+	}
+
 	/** A type of failure, the code it gets when the provider gave none, and what to tell the client. */
 	private record Kind(Class<? extends LlmException> type, String code, String message) {
 	}

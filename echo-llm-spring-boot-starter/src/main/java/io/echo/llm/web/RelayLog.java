@@ -96,6 +96,11 @@ public final class RelayLog {
 		}
 	}
 
+	void refused(int live, int max) {
+		logger.info("LLM stream {} refused with 503 relay_busy: client {}, {} streams live, the most "
+				+ "echo.llm.relay.max-active-streams allows is {}", this.id, this.client, live, max);
+	}
+
 	void completed(int chunks) {
 		logger.debug("LLM stream {} completed: client {}, after {} ms and {} chunks", this.id, this.client, millis(),
 				chunks);

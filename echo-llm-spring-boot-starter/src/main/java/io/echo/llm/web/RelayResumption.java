@@ -26,6 +26,21 @@ public interface RelayResumption extends AutoCloseable {
 	SseEmitter relay(LlmStreamService service, ChatCompletionRequest request);
 
 	/**
+	 * Starts a resumable reply, as {@link #relay(LlmStreamService, ChatCompletionRequest)}, and runs the action once
+	 * when its upstream call is over (or never starts), so that the relay counts it as live until then. Override it
+	 * when the upstream outlives the client's response; by default the action runs when the response ends.
+	 * @param service the service to call
+	 * @param request the request
+	 * @param whenOver run once when the reply's upstream call is over
+	 * @return the emitter to return from the controller method
+	 */
+	default SseEmitter relay(LlmStreamService service, ChatCompletionRequest request, Runnable whenOver) {
+		SseEmitter emitter = relay(service, request);
+		SseEmitters.onEnd(emitter, whenOver);
+		return emitter;
+	}
+
+	/**
 	 * Replays a reply after the given sequence, then follows it live to its end.
 	 * @param streamId the stream
 	 * @param afterSequence the sequence of the last event the client has, 0 for the whole stream

@@ -82,6 +82,11 @@ public final class RelayTask implements Runnable {
 
 	private volatile @Nullable Future<?> future;
 
+	// Set by whichever comes first: run() starting, or a cancel while the task still waits for a thread.
+	private final AtomicBoolean startedOrDropped = new AtomicBoolean();
+
+	private volatile @Nullable Runnable whenOver;
+
 	public RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
 			RelayLog log) {
 		this(service, request, events, sink, log, NO_OPENING);
@@ -105,8 +110,36 @@ public final class RelayTask implements Runnable {
 		}
 	}
 
+	/**
+	 * Runs the action once when the task is over: when {@link #run} returns, or at a {@link #cancel} that comes before
+	 * it started (the task then never runs). Call before submitting the task.
+	 */
+	public void whenOver(Runnable action) {
+		this.whenOver = action;
+	}
+
 	@Override
 	public void run() {
+		if (!this.startedOrDropped.compareAndSet(false, true)) {
+			// Cancelled while it waited for a thread, which ran the action already.
+			return;
+		}
+		try {
+			runStream();
+		}
+		finally {
+			over();
+		}
+	}
+
+	private void over() {
+		Runnable action = this.whenOver;
+		if (action != null) {
+			action.run();
+		}
+	}
+
+	private void runStream() {
 		if (this.cancelled) {
 			return;
 		}
@@ -199,6 +232,9 @@ public final class RelayTask implements Runnable {
 		Future<?> submitted = this.future;
 		if (submitted != null) {
 			submitted.cancel(false);
+		}
+		if (this.startedOrDropped.compareAndSet(false, true)) {
+			over();
 		}
 	}
 

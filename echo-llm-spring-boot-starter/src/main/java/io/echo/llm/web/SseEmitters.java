@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -22,10 +21,10 @@ public final class SseEmitters {
 
 	private static final Logger logger = LoggerFactory.getLogger(SseEmitters.class);
 
-	private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
-
 	// A comment line: every client ignores it, and writing it is how a server notices a client that left.
-	private static final String HEARTBEAT = ": keep-alive\n\n";
+	private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] NOTHING = new byte[0];
 
 	private SseEmitters() {
 	}
@@ -62,7 +61,7 @@ public final class SseEmitters {
 	 */
 	static void commit(SseEmitter emitter) throws IOException {
 		// An empty write still flushes, and the flush commits the response.
-		write(emitter, "");
+		write(emitter, NOTHING);
 	}
 
 	/**
@@ -78,12 +77,18 @@ public final class SseEmitters {
 	 * @throws IOException when the client is gone or the emitter already completed
 	 */
 	public static void send(SseEmitter emitter, RelayEvent event, @Nullable String id) throws IOException {
-		write(emitter, event.toSse(id));
+		write(emitter, event.toSse(id).getBytes(StandardCharsets.UTF_8));
 	}
 
-	private static void write(SseEmitter emitter, String text) throws IOException {
+	/**
+	 * Writes bytes already in the {@code text/event-stream} format, whole events only, and flushes them.
+	 * @throws IOException when the client is gone or the emitter already completed
+	 */
+	public static void write(SseEmitter emitter, byte[] sse) throws IOException {
 		try {
-			emitter.send(Set.of(new DataWithMediaType(text, TEXT_UTF8)));
+			// Bytes with no media type: Spring's byte-array converter copies them as they are, where a String would
+			// be encoded twice (once to count its length) and its media type parsed again on every write.
+			emitter.send(Set.of(new DataWithMediaType(sse, null)));
 		}
 		catch (IllegalStateException ex) {
 			// The emitter already completed (timeout, error): the client is gone as far as we are concerned.

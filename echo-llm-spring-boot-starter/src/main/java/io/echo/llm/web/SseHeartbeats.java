@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -43,6 +45,8 @@ public final class SseHeartbeats implements AutoCloseable {
 
 	private final Executor executor;
 
+	private final Duration flushInterval;
+
 	private final ScheduledThreadPoolExecutor scheduler;
 
 	private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
@@ -51,11 +55,23 @@ public final class SseHeartbeats implements AutoCloseable {
 	private @Nullable ScheduledFuture<?> ticks;
 
 	/**
-	 * Creates the heartbeats; the scheduler thread starts with the first watch or check.
+	 * Creates the heartbeats of emitters that write every event at once; the scheduler thread starts with the first
+	 * watch or check.
 	 * @param executor where the comments are written
 	 */
 	public SseHeartbeats(Executor executor) {
+		this(executor, Duration.ZERO);
+	}
+
+	/**
+	 * Creates the heartbeats; the scheduler thread starts with the first watch or check.
+	 * @param executor where the comments and the deferred flushes are written
+	 * @param flushInterval longest time an event waits to be written with the ones that follow it (see
+	 * {@link SseWriter}); zero writes every event at once
+	 */
+	public SseHeartbeats(Executor executor, Duration flushInterval) {
 		this.executor = executor;
+		this.flushInterval = Objects.requireNonNull(flushInterval, "flushInterval");
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-relay-");
 		threads.setDaemon(true);
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
@@ -76,6 +92,27 @@ public final class SseHeartbeats implements AutoCloseable {
 	/** Runs a short action once on the shared thread after the delay, unless the returned future is cancelled. */
 	ScheduledFuture<?> after(Duration delay, Runnable action) {
 		return this.scheduler.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	// The timer only hands the flush to the executor: a write may block on a client that stopped reading.
+	private Future<?> flushLater(SseWriter writer, long delayNanos) {
+		try {
+			return this.scheduler.schedule(() -> flushOnExecutor(writer), delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: the relay is shutting down, and its streams with it; the stream's end still writes the rest.
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private void flushOnExecutor(SseWriter writer) {
+		try {
+			this.executor.execute(writer::flushDeferred);
+		}
+		catch (RejectedExecutionException ex) {
+			// A bounded pool with every thread busy: try again a moment later rather than hold the events.
+			flushLater(writer, TimeUnit.MILLISECONDS.toNanos(1));
+		}
 	}
 
 	/** Stops the scheduler thread; watched emitters get no more comments. */
@@ -118,6 +155,8 @@ public final class SseHeartbeats implements AutoCloseable {
 
 		private final SseEmitter emitter;
 
+		private final SseWriter writer;
+
 		private final AtomicBoolean writing = new AtomicBoolean();
 
 		private volatile boolean wrote;
@@ -128,6 +167,7 @@ public final class SseHeartbeats implements AutoCloseable {
 
 		private Watch(SseEmitter emitter) {
 			this.emitter = emitter;
+			this.writer = new SseWriter(emitter, SseHeartbeats.this.flushInterval, SseHeartbeats.this::flushLater);
 		}
 
 		/**
@@ -151,17 +191,24 @@ public final class SseHeartbeats implements AutoCloseable {
 		}
 
 		/**
-		 * Writes one event, with the given {@code id:} field or none.
+		 * Writes one event, with the given {@code id:} field or none, at once or within the flush interval.
 		 * @throws IOException when the client is gone or the emitter already completed
 		 */
 		public void send(RelayEvent event, @Nullable String id) throws IOException {
-			SseEmitters.send(this.emitter, event, id);
+			this.writer.send(event, id);
 			this.wrote = true;
 		}
 
-		/** Stops the comments, then completes the emitter. */
+		/** Writes the events still gathered, stops the comments, then completes the emitter. */
 		public void complete() {
 			stop();
+			try {
+				this.writer.flush();
+			}
+			catch (IOException ex) {
+				// The relay logs the end of the stream; the emitter still completes.
+				logger.debug("Relay client gone before the end of the response: {}", ex.toString());
+			}
 			this.emitter.complete();
 		}
 
@@ -174,7 +221,7 @@ public final class SseHeartbeats implements AutoCloseable {
 		}
 
 		private void tick() {
-			if (this.wrote) {
+			if (this.wrote || this.writer.hasPending()) {
 				this.wrote = false;
 			}
 			else if (this.writing.compareAndSet(false, true)) {

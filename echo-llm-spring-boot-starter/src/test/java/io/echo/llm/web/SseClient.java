@@ -89,6 +89,10 @@ public final class SseClient implements AutoCloseable {
 		return this.response.headers().firstValue("Content-Type").orElse("");
 	}
 
+	public String header(String name) {
+		return this.response.headers().firstValue(name).orElse("");
+	}
+
 	/** Reads the whole body as text, for responses that are not event streams. */
 	public String body() throws IOException {
 		try (InputStream in = this.response.body()) {

@@ -166,7 +166,9 @@ public final class RelayScaleBenchmark {
 					"--spring.main.banner-mode=off", "--logging.level.root=WARN",
 					"--server.tomcat.max-connections=" + (maxStreams + 1000),
 					"--server.tomcat.accept-count=" + maxStreams,
-					"--spring.mvc.async.request-timeout=-1"));
+					"--spring.mvc.async.request-timeout=-1",
+					// Measures the relay at the level asked for, not the default admission limit (5,000 streams).
+					"--echo.llm.relay.max-active-streams=" + (maxStreams + 1000)));
 			if (this.virtualThreads) {
 				args.add("--spring.threads.virtual.enabled=true");
 			}

@@ -14,6 +14,7 @@ import io.echo.llm.web.RelayEvents;
 import io.echo.llm.web.RelayFormat;
 import io.echo.llm.web.RelayLog;
 import io.echo.llm.web.RelayResumption;
+import io.echo.llm.web.RelaySettings;
 import io.echo.llm.web.RelaySink;
 import io.echo.llm.web.RelayTask;
 import io.echo.llm.web.SseEmitters;
@@ -82,17 +83,39 @@ public final class ResumableRelay implements RelayResumption {
 	 */
 	public ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout,
 			Duration resumeWindow) {
+		this(store, executor, timeout, resumeWindow, RelaySettings.DEFAULT_FLUSH_INTERVAL);
+	}
+
+	/**
+	 * Creates the resumable relay.
+	 * @param store where the events are kept
+	 * @param executor executor the upstream calls and the followers run on
+	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
+	 * request timeout
+	 * @param resumeWindow how long the upstream goes on without any client
+	 * @param flushInterval longest time an event waits to be written to its client with the ones that follow it
+	 * ({@link RelaySettings#flushInterval()}); zero writes every event at once
+	 */
+	public ResumableRelay(LlmStreamStore store, AsyncTaskExecutor executor, @Nullable Duration timeout,
+			Duration resumeWindow, Duration flushInterval) {
 		this.store = Objects.requireNonNull(store, "store");
 		this.executor = Objects.requireNonNull(executor, "executor");
 		this.timeout = timeout;
 		this.resumeWindow = Objects.requireNonNull(resumeWindow, "resumeWindow");
 		long quarter = Math.max(20, Math.min(1000, resumeWindow.toMillis() / 4));
 		this.checkInterval = Duration.ofMillis(quarter);
-		this.heartbeats = new SseHeartbeats(executor);
+		this.heartbeats = new SseHeartbeats(executor, flushInterval);
 	}
 
 	@Override
 	public SseEmitter relay(LlmStreamService service, ChatCompletionRequest request) {
+		return relay(service, request, () -> {
+		});
+	}
+
+	/** Runs the action when the upstream ends: it outlives its client for the resume window. */
+	@Override
+	public SseEmitter relay(LlmStreamService service, ChatCompletionRequest request, Runnable whenOver) {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		String streamId;
 		try {
@@ -100,13 +123,15 @@ public final class ResumableRelay implements RelayResumption {
 		}
 		catch (LlmStreamStoreFullException ex) {
 			logger.warn("Resumable relay refused: {}", ex.getMessage());
+			whenOver.run();
 			SseEmitters.endQuietly(emitter, BUSY);
 			return emitter;
 		}
 		Producer producer = new Producer(streamId, emitter);
 		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer,
 				RelayLog.forCurrentRequest(streamId));
-		producer.start(task);
+		task.whenOver(whenOver);
+		producer.start(task, whenOver);
 		return emitter;
 	}
 
@@ -194,7 +219,7 @@ public final class ResumableRelay implements RelayResumption {
 			this.watch = ResumableRelay.this.heartbeats.watch(emitter);
 		}
 
-		void start(RelayTask task) {
+		void start(RelayTask task, Runnable whenOver) {
 			this.task = task;
 			SseEmitters.onEnd(this.emitter, this::detach);
 			this.stopRegistration = ResumableRelay.this.store.onStop(this.streamId, () -> task.cancel("stopped"));
@@ -206,6 +231,8 @@ public final class ResumableRelay implements RelayResumption {
 				task.submitted(future);
 			}
 			catch (TaskRejectedException ex) {
+				// Never runs: no longer live.
+				whenOver.run();
 				RelayError.logRejected(logger, "LLM relay", ex);
 				send(BUSY);
 				complete();

@@ -1,0 +1,119 @@
+package io.echo.llm.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.echo.llm.sse.SseEvent;
+import io.echo.llm.web.resume.AbstractResumableRelayTests;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * {@code echo.llm.relay.flush-interval}: events that follow each other closely are written together, but none waits
+ * longer than the interval for a next one, and the end of a stream, {@code [DONE]} or an error, goes out at once with
+ * everything before it. Each stream's events arrive once each and in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LlmSseRelayFlushTests {
+
+	private ScriptedUpstream upstream;
+
+	private ConfigurableApplicationContext instance;
+
+	@BeforeAll
+	void startUpstream() throws IOException {
+		this.upstream = new ScriptedUpstream();
+	}
+
+	@AfterEach
+	void stop() {
+		this.instance.close();
+	}
+
+	@AfterAll
+	void stopUpstream() throws IOException {
+		this.upstream.close();
+	}
+
+	@Test
+	void tokensGatheredInABurstGoOutWithinTheIntervalWhileTheUpstreamHolds() throws IOException {
+		// Three tokens back to back, then nothing: the last two wait for a deferred flush, not for a next token.
+		start("300ms", Map.of());
+		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
+		try (SseClient client = chat()) {
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
+			assertThat(events).extracting(SseEvent::data)
+				.satisfiesExactly((data) -> assertThat(data).contains("\"content\":\"a\""),
+						(data) -> assertThat(data).contains("\"content\":\"b\""),
+						(data) -> assertThat(data).contains("\"content\":\"c\""));
+		}
+	}
+
+	@Test
+	void theEndOfAStreamIsNeverHeldForTheInterval() throws IOException {
+		// An interval far longer than the test: only the end of the stream can write the gathered tokens.
+		start("1h", Map.of());
+		this.upstream.reset().tokens(List.of("a", "b", "c"));
+		try (SseClient client = chat()) {
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(10), client::rest);
+			assertThat(events).extracting(SseEvent::data)
+				.satisfiesExactly((data) -> assertThat(data).contains("\"content\":\"a\""),
+						(data) -> assertThat(data).contains("\"content\":\"b\""),
+						(data) -> assertThat(data).contains("\"content\":\"c\""),
+						(data) -> assertThat(data).contains("\"finish_reason\":\"stop\""),
+						(data) -> assertThat(data).isEqualTo("[DONE]"));
+		}
+	}
+
+	@Test
+	void anErrorIsNeverHeldForTheInterval() throws IOException {
+		// The upstream holds after two tokens and the idle timeout fails the stream: the error follows at once.
+		start("1h", Map.of("echo.llm.timeouts.idle", "500ms"));
+		this.upstream.reset().tokens(List.of("a", "b", "c")).holdAfter(2);
+		try (SseClient client = chat()) {
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(10), client::rest);
+			assertThat(events).extracting(SseEvent::event, SseEvent::data)
+				.satisfiesExactly((event) -> assertThat(event.toList().get(1).toString()).contains("\"content\":\"a\""),
+						(event) -> assertThat(event.toList().get(1).toString()).contains("\"content\":\"b\""),
+						(event) -> assertThat(event.toList()).first().isEqualTo("error"));
+			assertThat(events.get(2).data()).contains("\"code\":\"idle_timeout\"");
+		}
+	}
+
+	@Test
+	void zeroWritesEveryEventAtOnce() throws IOException {
+		start("0", Map.of());
+		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
+		try (SseClient client = chat()) {
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
+			assertThat(events).hasSize(3);
+		}
+	}
+
+	private void start(String flushInterval, Map<String, Object> more) {
+		Map<String, Object> properties = new java.util.HashMap<>(more);
+		properties.put("echo.llm.base-url", this.upstream.baseUrl());
+		properties.put("echo.llm.relay.flush-interval", flushInterval);
+		this.instance = RelayTestApplication.start(properties);
+	}
+
+	private SseClient chat() {
+		return SseClient.post(URI.create(AbstractResumableRelayTests.uri(this.instance) + "/api/chat/openai"),
+				AbstractResumableRelayTests.PROMPT);
+	}
+
+}
