@@ -3,8 +3,6 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -61,7 +59,7 @@ public class LlmSseRelay implements AutoCloseable {
 	/** Response header that tells the client the id its stream is logged under, as OpenAI's own API does. */
 	public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-	private static final String CLIENT_GONE = "client gone";
+	static final String CLIENT_GONE = "client gone";
 
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
 
@@ -230,7 +228,7 @@ public class LlmSseRelay implements AutoCloseable {
 		DeferredResult<SseEmitter> result = new DeferredResult<>();
 		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
-		StatusGate gate = new StatusGate(result, emitter, watch);
+		RelayStatusGate gate = new RelayStatusGate(result, emitter, watch);
 		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
 		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch), log,
 				gate);
@@ -340,77 +338,6 @@ public class LlmSseRelay implements AutoCloseable {
 			throw new IllegalStateException("This relay is not resumable; set echo.llm.relay.resumable=true");
 		}
 		return this.resumable;
-	}
-
-	/**
-	 * Decides once what {@link #relayAfterStatus} answers: the emitter (the provider opened, or the wait ran out) or
-	 * the failure (the call failed first). The relay's thread, the timer and the request's own callbacks race for
-	 * it: {@code decided} lets the first win; the rest is volatile.
-	 */
-	private static final class StatusGate implements RelayTask.Opening {
-
-		private final AtomicBoolean decided = new AtomicBoolean();
-
-		private final DeferredResult<SseEmitter> result;
-
-		private final SseEmitter emitter;
-
-		private final SseHeartbeats.Watch watch;
-
-		private volatile @Nullable RelayTask task;
-
-		private volatile @Nullable ScheduledFuture<?> timer;
-
-		StatusGate(DeferredResult<SseEmitter> result, SseEmitter emitter, SseHeartbeats.Watch watch) {
-			this.result = result;
-			this.emitter = emitter;
-			this.watch = watch;
-		}
-
-		void startAfter(ScheduledFuture<?> timer) {
-			this.timer = timer;
-			if (this.decided.get()) {
-				timer.cancel(false);
-			}
-		}
-
-		@Override
-		public void opened() {
-			start();
-		}
-
-		@Override
-		public boolean failedBeforeOpen(RuntimeException failure) {
-			if (!this.decided.compareAndSet(false, true)) {
-				return false;
-			}
-			stopTimer();
-			this.result.setErrorResult(failure);
-			return true;
-		}
-
-		/** Starts the SSE response: headers at once, then the heartbeat that notices a client that left. */
-		void start() {
-			if (!this.decided.compareAndSet(false, true)) {
-				return;
-			}
-			stopTimer();
-			RelayTask relay = Objects.requireNonNull(this.task);
-			if (!this.result.setResult(this.emitter)) {
-				// The request ended meanwhile (timed out or failed): nobody will read the stream.
-				relay.cancel(CLIENT_GONE);
-				return;
-			}
-			this.watch.start(() -> relay.cancel(CLIENT_GONE));
-		}
-
-		private void stopTimer() {
-			ScheduledFuture<?> scheduled = this.timer;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
-		}
-
 	}
 
 	/** Writes events to an emitter as they are, so that the format is byte for byte the one documented. */
