@@ -19,6 +19,7 @@ import io.echo.llm.web.resume.StreamIds;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -27,8 +28,10 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND_BATCH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.CREATE;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FINISH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FOLLOWERS;
@@ -45,7 +48,11 @@ import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
  * follower resumes with a plain blocking {@code XREAD} from {@code <after>-0}; finishing adds one marker entry
  * {@code <last>-1} that wakes every follower. A small hash beside it holds the counters and flags. Appending, trimming
  * the oldest entries beyond {@code maxStreamBytes} and refreshing the expiry happen in one Lua script, so the writer
- * never waits for a follower. All keys of a stream share a hash tag ({@code {id}}), so the scripts also run on Redis
+ * never waits for a follower. The instance that created a stream numbers its events itself and sends them in batches:
+ * the events appended while one batch is on its way go together in the next, so a burst costs one round trip per
+ * batch, not per event, and {@link #append} does not wait for Redis with a reactive client (Lettuce, Boot's
+ * default); {@link #finish} waits until Redis has every event. Followers on this instance wait for the batch in flight,
+ * so they never start behind what the writer handed out. All keys of a stream share a hash tag ({@code {id}}), so the scripts also run on Redis
  * Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
  * appends and {@linkplain #keepAlive keep-alives} renew a writer key that expires after the writer lease; a follower
  * that finds it gone on an unfinished stream knows the instance writing it died, and gets
@@ -71,6 +78,13 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private static final int READ_COUNT = 256;
 
+	// How long finish (and a follower on this instance) waits for Redis to confirm the batch in flight.
+	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
+	// How long a follower on another instance waits for a number the writer handed out to reach Redis: the writer
+	// sends an event to its client as soon as it numbered it, possibly one round trip before Redis has it.
+	private static final Duration AHEAD_GRACE = Duration.ofSeconds(1);
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
@@ -90,6 +104,13 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	private final Map<String, Set<Runnable>> stopListeners = new ConcurrentHashMap<>();
 
 	private final RedisMessageListenerContainer listenerContainer;
+
+	private final RedisStreamWriter.Sender sender;
+
+	private final RedisStreamWriter.Limits limits;
+
+	// The streams this instance writes, until they finish.
+	private final Map<String, RedisStreamWriter> writers = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a store with the {@linkplain #DEFAULT_PREFIX default key prefix} and starts listening for stop requests.
@@ -129,6 +150,29 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.maxStreamBytes = maxStreamBytes;
 		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
 		this.listenerContainer = startStopListener(connectionFactory);
+		this.sender = sender(connectionFactory, this.redis);
+		this.limits = new RedisStreamWriter.Limits(Long.toString(maxStreamBytes), millis(this.liveTtl),
+				millis(writerLease), millis(this.retention));
+	}
+
+	// Reactive when the client can (Lettuce): the writer never waits for Redis. Otherwise (Jedis) each batch blocks
+	// the thread that sends it, which is still one round trip per batch.
+	private static RedisStreamWriter.Sender sender(RedisConnectionFactory connectionFactory, StringRedisTemplate redis) {
+		if (ClassUtils.isPresent("reactor.core.publisher.Flux", RedisLlmStreamStore.class.getClassLoader())
+				&& connectionFactory instanceof ReactiveRedisConnectionFactory reactive) {
+			return new ReactiveAppendSender(reactive);
+		}
+		return (keys, args, done) -> {
+			Long last;
+			try {
+				last = redis.execute(APPEND_BATCH, keys, args.toArray());
+			}
+			catch (RuntimeException ex) {
+				done.accept(null, ex);
+				return;
+			}
+			done.accept(last, null);
+		};
 	}
 
 	private RedisMessageListenerContainer startStopListener(RedisConnectionFactory connectionFactory) {
@@ -146,6 +190,8 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	public String create() {
 		String id = StreamIds.next();
 		this.redis.execute(CREATE, List.of(metaKey(id), writerKey(id)), millis(this.liveTtl), millis(this.writerLease));
+		this.writers.put(id, new RedisStreamWriter(id, List.of(metaKey(id), eventsKey(id), writerKey(id)), this.limits,
+				this.sender));
 		return id;
 	}
 
@@ -153,6 +199,11 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	public long append(String streamId, String event, String data) {
 		Objects.requireNonNull(event, "event");
 		Objects.requireNonNull(data, "data");
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			return writer.append(event, data);
+		}
+		// A stream this instance did not create, or one it finished: Redis numbers the event, or refuses it.
 		Long sequence = this.redis.execute(APPEND, List.of(metaKey(streamId), eventsKey(streamId), writerKey(streamId)),
 				event, data, Long.toString(this.maxStreamBytes), millis(this.liveTtl), millis(this.writerLease));
 		if (sequence == null || sequence == -1) {
@@ -166,6 +217,16 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	@Override
 	public void finish(String streamId) {
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			try {
+				writer.finish(CONFIRM_TIMEOUT);
+			}
+			finally {
+				this.writers.remove(streamId, writer);
+			}
+			return;
+		}
 		this.redis.execute(FINISH, List.of(metaKey(streamId), eventsKey(streamId)), millis(this.retention));
 	}
 
@@ -176,14 +237,31 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	@Override
 	public Follower follow(String streamId, long afterSequence) {
+		awaitLocalWriter(streamId);
 		Long last = this.redis.execute(LAST_SEQUENCE, List.of(metaKey(streamId)));
 		if (last == null || last < 0) {
 			throw new LlmStreamNotFoundException(streamId);
 		}
-		StreamIds.checkFollowFrom(afterSequence, last);
 		RedisFollower follower = new RedisFollower(streamId, afterSequence);
-		follower.touch(Duration.ZERO);
-		return follower;
+		try {
+			if (afterSequence > last && !this.writers.containsKey(streamId)) {
+				last = follower.awaitLast(afterSequence, last);
+			}
+			StreamIds.checkFollowFrom(afterSequence, last);
+			follower.touch(Duration.ZERO);
+			return follower;
+		}
+		catch (RuntimeException ex) {
+			follower.close();
+			throw ex;
+		}
+	}
+
+	private void awaitLocalWriter(String streamId) {
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			writer.awaitIdle(CONFIRM_TIMEOUT);
+		}
 	}
 
 	@Override
@@ -316,6 +394,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("Follower of stream '" + this.streamId + "' is closed");
 			}
+			awaitLocalWriter(this.streamId);
 			touch(maxWait);
 			StreamReadOptions options = StreamReadOptions.empty().count(READ_COUNT);
 			// BLOCK 0 would wait forever, so a zero wait is a plain read.
@@ -336,6 +415,30 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				return new Batch(List.of(), 0, false);
 			}
 			return toBatch(records);
+		}
+
+		/**
+		 * Waits up to {@link #AHEAD_GRACE} for the stream's last number to reach {@code after}, which its writer on
+		 * another instance may have handed out a round trip before Redis had it; returns the last number seen.
+		 */
+		long awaitLast(long after, long last) {
+			long deadline = System.nanoTime() + AHEAD_GRACE.toNanos();
+			long seen = last;
+			while (seen < after && System.nanoTime() < deadline) {
+				List<ByteRecord> records = this.connection.streamCommands()
+					.xRead(StreamReadOptions.empty().count(READ_COUNT).block(Duration.ofMillis(100)),
+							StreamOffset.create(this.eventsKey, ReadOffset.from(seen + "-0")));
+				if (records == null || records.isEmpty()) {
+					continue;
+				}
+				for (ByteRecord record : records) {
+					if (record.getId().getSequence() != 0) {
+						return seen;
+					}
+					seen = record.getId().getTimestamp();
+				}
+			}
+			return seen;
 		}
 
 		private Batch toBatch(List<ByteRecord> records) {
