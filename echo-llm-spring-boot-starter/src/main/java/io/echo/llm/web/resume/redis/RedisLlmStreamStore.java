@@ -6,18 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.web.resume.LlmStreamAbandonedException;
 import io.echo.llm.web.resume.LlmStreamNotFoundException;
 import io.echo.llm.web.resume.LlmStreamStore;
 import io.echo.llm.web.resume.StreamIds;
 
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -27,7 +22,6 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.ClassUtils;
 
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND;
@@ -62,8 +56,9 @@ import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
  * {@code max(retention, 5m)} after its last event, so a stream whose writer died does not stay forever. The
  * {@code max-streams} limit of the memory store does not apply: Redis's own memory limits do.
  * <p>
- * Thread-safe: the state of a stream is in Redis; here only the stop listeners, in a concurrent map written by the
- * threads that register them and read by the listener container's subscription thread.
+ * Thread-safe: the state of a stream is in Redis; here only the stop listeners ({@link RedisStopListeners}) and the
+ * writers of the streams this instance writes ({@link RedisStreamWriter}, each guarding its own state), in concurrent
+ * maps.
  */
 public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
@@ -101,9 +96,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private final Duration writerLease;
 
-	private final Map<String, Set<Runnable>> stopListeners = new ConcurrentHashMap<>();
-
-	private final RedisMessageListenerContainer listenerContainer;
+	private final RedisStopListeners stopListeners;
 
 	private final RedisStreamWriter.Sender sender;
 
@@ -149,7 +142,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.liveTtl = (retention.compareTo(MIN_LIVE_TTL) > 0) ? retention : MIN_LIVE_TTL;
 		this.maxStreamBytes = maxStreamBytes;
 		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
-		this.listenerContainer = startStopListener(connectionFactory);
+		this.stopListeners = new RedisStopListeners(connectionFactory, this.stopChannel);
 		this.sender = sender(connectionFactory, this.redis);
 		this.limits = new RedisStreamWriter.Limits(Long.toString(maxStreamBytes), millis(this.liveTtl),
 				millis(writerLease), millis(this.retention));
@@ -162,28 +155,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				&& connectionFactory instanceof ReactiveRedisConnectionFactory reactive) {
 			return new ReactiveAppendSender(reactive);
 		}
-		return (keys, args, done) -> {
-			Long last;
-			try {
-				last = redis.execute(APPEND_BATCH, keys, args.toArray());
-			}
-			catch (RuntimeException ex) {
-				done.accept(null, ex);
-				return;
-			}
-			done.accept(last, null);
-		};
-	}
-
-	private RedisMessageListenerContainer startStopListener(RedisConnectionFactory connectionFactory) {
-		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-		container.setConnectionFactory(connectionFactory);
-		// Listeners only flag a cancel, so they run on the subscription's own thread: no executor to size.
-		container.setTaskExecutor(Runnable::run);
-		container.addMessageListener(new StopMessageListener(), this.stopChannel);
-		container.afterPropertiesSet();
-		container.start();
-		return container;
+		return (keys, args, done) -> done.accept(redis.execute(APPEND_BATCH, keys, args.toArray()), null);
 	}
 
 	@Override
@@ -284,27 +256,19 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	@Override
 	public Registration onStop(String streamId, Runnable listener) {
 		Objects.requireNonNull(listener, "listener");
-		Runnable once = new RunOnce(listener);
-		this.stopListeners.computeIfAbsent(streamId, (id) -> new CopyOnWriteArraySet<>()).add(once);
+		Runnable once = RedisStopListeners.once(listener);
+		Registration registration = this.stopListeners.add(streamId, once);
 		// Registered before the check, so a stop published in between is not lost either way.
 		if (isStopRequested(streamId)) {
 			once.run();
 		}
-		return () -> this.stopListeners.computeIfPresent(streamId, (id, listeners) -> {
-			listeners.remove(once);
-			return listeners.isEmpty() ? null : listeners;
-		});
+		return registration;
 	}
 
 	/** Stops listening for stop requests. */
 	@Override
 	public void close() {
-		try {
-			this.listenerContainer.destroy();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Could not stop the Redis stop-request listener", ex);
-		}
+		this.stopListeners.close();
 	}
 
 	private String metaKey(String streamId) {
@@ -325,38 +289,6 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private static String millis(Duration duration) {
 		return Long.toString(Math.max(1, duration.toMillis()));
-	}
-
-	private final class StopMessageListener implements MessageListener {
-
-		@Override
-		public void onMessage(Message message, byte[] pattern) {
-			String streamId = new String(message.getBody(), StandardCharsets.UTF_8);
-			Set<Runnable> listeners = RedisLlmStreamStore.this.stopListeners.get(streamId);
-			if (listeners != null) {
-				listeners.forEach(Runnable::run);
-			}
-		}
-
-	}
-
-	private static final class RunOnce implements Runnable {
-
-		private final Runnable delegate;
-
-		private final AtomicBoolean ran = new AtomicBoolean();
-
-		RunOnce(Runnable delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public void run() {
-			if (this.ran.compareAndSet(false, true)) {
-				this.delegate.run();
-			}
-		}
-
 	}
 
 	/**
