@@ -13,6 +13,7 @@ import io.echo.llm.benchmarks.loopback.LatencyBenchmark;
 import io.echo.llm.benchmarks.loopback.ThroughputBenchmark;
 import io.echo.llm.benchmarks.relay.RelayScaleBenchmark;
 import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Mode;
+import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Store;
 
 /**
  * One entry point for every figure in {@code BENCHMARKS.md}; run from the repository root after
@@ -117,11 +118,13 @@ public final class BenchmarkMain {
 			return Arrays.stream(text("modes", "java17-platform,java25-virtual,java25-virtual-redis").split(","))
 				.filter((name) -> !name.isBlank() && !name.equals("none"))
 				.map((name) -> switch (name) {
-					case "java17-platform" -> new Mode(name, java17, false, false, jfr);
-					case "java25-platform" -> new Mode(name, java25, false, false, jfr);
-					case "java25-virtual" -> new Mode(name, java25, true, false, jfr);
+					case "java17-platform" -> new Mode(name, java17, false, Store.NONE, jfr);
+					case "java25-platform" -> new Mode(name, java25, false, Store.NONE, jfr);
+					case "java25-virtual" -> new Mode(name, java25, true, Store.NONE, jfr);
+					// The resumable relay with its events in memory: what the Redis mode is compared with.
+					case "java25-virtual-resumable" -> new Mode(name, java25, true, Store.MEMORY, jfr);
 					// The resumable relay with its events in a redis-server the benchmark starts; skipped without one.
-					case "java25-virtual-redis" -> new Mode(name, java25, true, true, jfr);
+					case "java25-virtual-redis" -> new Mode(name, java25, true, Store.REDIS, jfr);
 					default -> throw new IllegalArgumentException("Unknown mode " + name);
 				})
 				.toList();

@@ -98,7 +98,7 @@ public final class RelayScaleBenchmark {
 	}
 
 	private List<Row> run(Mode mode, List<Integer> levels) throws Exception {
-		if (!mode.redis()) {
+		if (mode.store() != Store.REDIS) {
 			return run(mode, levels, null);
 		}
 		Optional<Path> redisServer = RedisServer.find();
@@ -131,6 +131,9 @@ public final class RelayScaleBenchmark {
 		List<Row> rows = new ArrayList<>();
 		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS)) {
 			List<String> appArgs = new ArrayList<>(mode.appArgs(upstream.baseUrl(), maxStreams));
+			if (mode.store() == Store.MEMORY) {
+				appArgs.addAll(List.of("--echo.llm.relay.resumable=true", "--echo.llm.relay.store=memory"));
+			}
 			if (redis != null) {
 				appArgs.addAll(List.of("--echo.llm.relay.resumable=true", "--echo.llm.relay.store=redis",
 						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port()));
@@ -206,19 +209,19 @@ public final class RelayScaleBenchmark {
 	 * @param name short name for tables
 	 * @param javaHome the JDK
 	 * @param virtualThreads whether to set {@code spring.threads.virtual.enabled=true}
-	 * @param redis whether the relay is the resumable one with its events in Redis (a {@code redis-server} that
-	 * the benchmark starts), through the chat page's endpoint; otherwise the OpenAI-format relay
+	 * @param store where the relay keeps its events: nowhere (the OpenAI-format relay), or the resumable relay's
+	 * store behind the chat page's endpoint
 	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
 	 */
-	public record Mode(String name, Path javaHome, boolean virtualThreads, boolean redis, @Nullable Path jfr) {
+	public record Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr) {
 
 		/** The endpoint the driver streams from. */
 		String path() {
-			return this.redis ? "/api/chat" : "/v1/chat/completions";
+			return (this.store == Store.NONE) ? "/v1/chat/completions" : "/api/chat";
 		}
 
 		String request() {
-			return this.redis ? PAGE_REQUEST : REQUEST;
+			return (this.store == Store.NONE) ? REQUEST : PAGE_REQUEST;
 		}
 
 		/**
@@ -226,7 +229,7 @@ public final class RelayScaleBenchmark {
 		 * {@code PropertiesLauncher} (the sample does not ship a Redis client).
 		 */
 		List<String> launch(Path sampleJar, Path redisLib) {
-			if (!this.redis) {
+			if (this.store != Store.REDIS) {
 				return List.of("-jar", sampleJar.toString());
 			}
 			return List.of("-Dloader.path=" + redisLib.toAbsolutePath(), "-cp", sampleJar.toString(),
@@ -261,6 +264,20 @@ public final class RelayScaleBenchmark {
 			}
 			return args;
 		}
+
+	}
+
+	/** Where a relay mode keeps the events of its streams. */
+	public enum Store {
+
+		/** Nowhere: {@code /v1/chat/completions}, which is never resumable. */
+		NONE,
+
+		/** The resumable relay ({@code /api/chat}) with the in-memory store: the baseline of {@link #REDIS}. */
+		MEMORY,
+
+		/** The resumable relay ({@code /api/chat}) with a {@code redis-server} that the benchmark starts. */
+		REDIS
 
 	}
 

@@ -73,7 +73,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private static final int READ_COUNT = 256;
 
-	// How long finish (and a follower on this instance) waits for Redis to confirm the batch in flight.
+	// How long finish, a follower on this instance, and an append beyond the byte limit wait for Redis to confirm.
 	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
 	// How long a follower on another instance waits for a number the writer handed out to reach Redis: the writer
@@ -144,8 +144,8 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
 		this.stopListeners = new RedisStopListeners(connectionFactory, this.stopChannel);
 		this.sender = sender(connectionFactory, this.redis);
-		this.limits = new RedisStreamWriter.Limits(Long.toString(maxStreamBytes), millis(this.liveTtl),
-				millis(writerLease), millis(this.retention));
+		this.limits = new RedisStreamWriter.Limits(maxStreamBytes, millis(this.liveTtl),
+				millis(writerLease), millis(this.retention), writerLease.toNanos() / 4, CONFIRM_TIMEOUT);
 	}
 
 	// Reactive when the client can (Lettuce): the writer never waits for Redis. Otherwise (Jedis) each batch blocks
@@ -232,7 +232,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	private void awaitLocalWriter(String streamId) {
 		RedisStreamWriter writer = this.writers.get(streamId);
 		if (writer != null) {
-			writer.awaitIdle(CONFIRM_TIMEOUT);
+			writer.awaitStored(CONFIRM_TIMEOUT);
 		}
 	}
 

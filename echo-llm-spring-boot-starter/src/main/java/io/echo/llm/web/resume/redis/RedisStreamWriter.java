@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 import io.echo.llm.web.resume.LlmStreamNotFoundException;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The writer numbers the events itself (it is the stream's only writer), so {@link #append} returns without waiting
  * for Redis; the batch script refuses a batch whose first number does not follow the stream's last one, so a number
  * handed out is never stored under another event. The first failed batch fails the writer: later appends and
- * {@link #finish} throw it, and nothing after the gap is sent.
+ * {@link #finish} throw it, and nothing after the gap is sent. While Redis is slow, at most the stream's byte limit
+ * waits here; an append beyond that waits for Redis, so a stalled Redis cannot fill the heap.
  * <p>
  * Thread-safe: every field is guarded by {@code lock}; batches complete on the Redis client's threads.
  */
@@ -39,43 +41,61 @@ final class RedisStreamWriter {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Condition idle = this.lock.newCondition();
+	// Signalled whenever Redis answers a batch.
+	private final Condition answered = this.lock.newCondition();
 
 	private long lastSequence;
 
-	// Event names and data, alternating, of the events not yet sent.
+	// The last sequence Redis confirmed.
+	private long stored;
+
+	// Event names and data, alternating, of the events not yet sent, and their size as the byte limit counts it.
 	private List<String> pending = new ArrayList<>();
+
+	private long pendingBytes;
 
 	private boolean finishPending;
 
 	private boolean finishing;
 
+	private boolean ended;
+
 	private boolean inFlight;
 
 	private @Nullable RuntimeException failure;
+
+	// When the expiries and the writer lease were last renewed; only the thread sending a batch touches it, and
+	// batches are sent one after the other.
+	private volatile long renewed;
 
 	RedisStreamWriter(String streamId, List<String> keys, Limits limits, Sender sender) {
 		this.streamId = streamId;
 		this.keys = keys;
 		this.limits = limits;
 		this.sender = sender;
+		// CREATE just set them.
+		this.renewed = System.nanoTime();
 	}
 
-	/** Numbers the event and sends it now, or with the next batch when one is in flight. */
+	/**
+	 * Numbers the event and sends it now, or with the next batch when one is in flight. Waits only when Redis is so
+	 * slow that more than the stream's byte limit is waiting here: what is kept in memory stays bounded.
+	 */
 	long append(String event, String data) {
 		Appends batch;
 		long sequence;
 		this.lock.lock();
 		try {
-			if (this.failure != null) {
-				throw this.failure;
-			}
+			long size = (long) event.length() + data.length();
+			await(() -> this.pendingBytes == 0 || this.pendingBytes + size <= this.limits.maxStreamBytes(),
+					this.limits.confirmTimeout());
 			if (this.finishing) {
 				throw new IllegalStateException("Stream is finished; nothing can be appended to it");
 			}
 			sequence = ++this.lastSequence;
 			this.pending.add(event);
 			this.pending.add(data);
+			this.pendingBytes += size;
 			batch = startIfIdle();
 		}
 		finally {
@@ -108,23 +128,9 @@ final class RedisStreamWriter {
 		if (batch != null) {
 			send(batch);
 		}
-		awaitIdle(timeout);
 		this.lock.lock();
 		try {
-			if (this.failure != null) {
-				throw this.failure;
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** Returns the number of the last event appended, whether or not Redis has it yet. */
-	long lastSequence() {
-		this.lock.lock();
-		try {
-			return this.lastSequence;
+			await(() -> this.ended, timeout);
 		}
 		finally {
 			this.lock.unlock();
@@ -132,29 +138,43 @@ final class RedisStreamWriter {
 	}
 
 	/**
-	 * Waits until every event appended so far is in Redis (or failed), so that a reader on this instance never starts
-	 * behind what this writer already handed out. An interrupt does not cut the wait short; it stays set.
+	 * Waits until every event appended before this call is in Redis, so that a reader on this instance never starts
+	 * behind what this writer already handed out; later appends do not prolong the wait.
 	 */
-	void awaitIdle(Duration timeout) {
-		boolean interrupted = false;
-		long nanos = timeout.toNanos();
+	void awaitStored(Duration timeout) {
 		this.lock.lock();
 		try {
-			while (this.inFlight) {
+			long target = this.lastSequence;
+			await(() -> this.stored >= target, timeout);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	// With the lock held: waits for the condition or a failure (which it throws). An interrupt does not cut the
+	// wait short, so that a cancelled relay still ends its stream; it stays set.
+	private void await(BooleanSupplier done, Duration timeout) {
+		boolean interrupted = false;
+		long nanos = timeout.toNanos();
+		try {
+			while (this.failure == null && !done.getAsBoolean()) {
 				if (nanos <= 0) {
 					throw new IllegalStateException("Redis did not confirm the events of stream " + this.streamId
 							+ " within " + timeout);
 				}
 				try {
-					nanos = this.idle.awaitNanos(nanos);
+					nanos = this.answered.awaitNanos(nanos);
 				}
 				catch (InterruptedException ex) {
 					interrupted = true;
 				}
 			}
+			if (this.failure != null) {
+				throw this.failure;
+			}
 		}
 		finally {
-			this.lock.unlock();
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
@@ -178,6 +198,7 @@ final class RedisStreamWriter {
 		long first = this.lastSequence - this.pending.size() / 2 + 1;
 		Appends batch = new Appends(first, this.pending, this.finishPending);
 		this.pending = new ArrayList<>();
+		this.pendingBytes = 0;
 		this.finishPending = false;
 		return batch;
 	}
@@ -185,9 +206,14 @@ final class RedisStreamWriter {
 	private void send(Appends batch) {
 		List<String> args = new ArrayList<>(5 + batch.eventsAndData().size());
 		args.add(Long.toString(batch.firstSequence()));
-		args.add(this.limits.maxStreamBytes());
-		args.add(this.limits.liveTtlMillis());
-		args.add(this.limits.writerLeaseMillis());
+		args.add(Long.toString(this.limits.maxStreamBytes()));
+		// The expiries last minutes and the lease seconds; renewing them a few times per lease is plenty.
+		boolean renew = batch.events() > 0 && System.nanoTime() - this.renewed >= this.limits.renewNanos();
+		if (renew) {
+			this.renewed = System.nanoTime();
+		}
+		args.add(renew ? this.limits.liveTtlMillis() : "");
+		args.add(renew ? this.limits.writerLeaseMillis() : "");
 		args.add(batch.finish() ? this.limits.retentionMillis() : "");
 		args.addAll(batch.eventsAndData());
 		try {
@@ -208,15 +234,16 @@ final class RedisStreamWriter {
 				logger.debug("Appends to stream {} from {} failed", this.streamId, batch.firstSequence(), problem);
 				this.failure = problem;
 				this.pending = new ArrayList<>();
+				this.pendingBytes = 0;
 				this.finishPending = false;
 			}
 			else {
+				this.stored = batch.firstSequence() + batch.events() - 1;
+				this.ended |= batch.finish();
 				next = takePending();
 			}
 			this.inFlight = (next != null);
-			if (!this.inFlight) {
-				this.idle.signalAll();
-			}
+			this.answered.signalAll();
 		}
 		finally {
 			this.lock.unlock();
@@ -251,8 +278,11 @@ final class RedisStreamWriter {
 
 	}
 
-	/** The store's settings as script arguments. */
-	record Limits(String maxStreamBytes, String liveTtlMillis, String writerLeaseMillis, String retentionMillis) {
+	/**
+	 * The store's settings: the byte limit, the expiries as script arguments, and how long to wait for Redis.
+	 */
+	record Limits(long maxStreamBytes, String liveTtlMillis, String writerLeaseMillis, String retentionMillis,
+			long renewNanos, Duration confirmTimeout) {
 
 	}
 

@@ -1,13 +1,16 @@
 package io.echo.llm.web.resume.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -51,8 +54,11 @@ class RedisLlmStreamStoreBurstTests {
 
 	private String prefix;
 
+	private LocalRedis localRedis;
+
 	@BeforeEach
 	void connect(LocalRedis localRedis) {
+		this.localRedis = localRedis;
 		this.connectionFactory = localRedis.connectionFactory();
 		this.redis = new StringRedisTemplate(this.connectionFactory);
 		this.prefix = "echo-test:" + StreamIds.next() + ":";
@@ -163,6 +169,51 @@ class RedisLlmStreamStoreBurstTests {
 		assertThatExceptionOfType(LlmStreamNotFoundException.class).isThrownBy(() -> store.append(live, "token", "b"));
 	}
 
+	@Test
+	void whileRedisStallsAtMostTheByteLimitWaitsInMemoryAndNothingIsLost() throws Exception {
+		// Each event is 5 + 5 bytes: ten fit in the limit.
+		RedisLlmStreamStore store = store(100);
+		String id = store.create();
+		AtomicInteger appended = new AtomicInteger();
+		CountDownLatch started = new CountDownLatch(1);
+		// Redis holds every client's writing commands (scripts included) until unpaused; reads go on.
+		// On a connection of its own: the store's shared connection queues everything behind the held script.
+		LettuceConnectionFactory admin = this.localRedis.connectionFactory();
+		client(admin, "PAUSE", "20000", "WRITE");
+		Future<?> writing;
+		try {
+			writing = this.executor.submit(() -> {
+				started.countDown();
+				for (int i = 1; i <= 30; i++) {
+					store.append(id, "token", String.format("%05d", i));
+					appended.incrementAndGet();
+				}
+				return null;
+			});
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+			// One event in the batch Redis holds, ten waiting here; the eleventh append waits for Redis.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (appended.get() < 11 && System.nanoTime() < deadline) {
+				Thread.onSpinWait();
+			}
+			assertThat(appended.get()).isEqualTo(11);
+			assertThat(writing.isDone()).isFalse();
+		}
+		finally {
+			client(admin, "UNPAUSE");
+			admin.destroy();
+		}
+		writing.get(30, TimeUnit.SECONDS);
+		store.finish(id);
+		try (Follower follower = store.follow(id, 0)) {
+			Batch batch = follower.next(Duration.ofSeconds(10));
+			assertThat(batch.missed()).isEqualTo(20);
+			assertThat(batch.events()).extracting(StoredEvent::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(21, 30).boxed().toList());
+			assertThat(batch.finished()).isTrue();
+		}
+	}
+
 	private static List<StoredEvent> readEvents(Follower follower, int count) {
 		List<StoredEvent> events = new ArrayList<>();
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -172,6 +223,15 @@ class RedisLlmStreamStoreBurstTests {
 			events.addAll(batch.events());
 		}
 		return events;
+	}
+
+	private static void client(LettuceConnectionFactory factory, String... args) {
+		byte[][] bytes = new byte[args.length][];
+		for (int i = 0; i < args.length; i++) {
+			bytes[i] = args[i].getBytes(StandardCharsets.US_ASCII);
+		}
+		new StringRedisTemplate(factory).execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				bytes));
 	}
 
 	private long scriptCalls() {
