@@ -14,7 +14,6 @@ import io.echo.llm.web.resume.LlmStreamStore;
 import io.echo.llm.web.resume.StreamIds;
 
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -44,10 +43,10 @@ import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
  * the oldest entries beyond {@code maxStreamBytes} and refreshing the expiry happen in one Lua script, so the writer
  * never waits for a follower. The instance that created a stream numbers its events itself and sends them in batches:
  * the events appended while one batch is on its way go together in the next, so a burst costs one round trip per
- * batch, not per event, and {@link #append} does not wait for Redis with a reactive client (Lettuce, Boot's
- * default); {@link #finish} waits until Redis has every event. Followers on this instance wait for the batch in flight,
- * so they never start behind what the writer handed out. All keys of a stream share a hash tag ({@code {id}}), so the scripts also run on Redis
- * Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
+ * batch, not per event, and with Lettuce (Boot's default client) {@link #append} does not wait for Redis;
+ * {@link #finish} waits until Redis has every event. Followers on this instance wait for the events appended before
+ * they read, so they never start behind what the writer handed out. All keys of a stream share a hash tag
+ * ({@code {id}}), so the scripts also run on Redis Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
  * appends and {@linkplain #keepAlive keep-alives} renew a writer key that expires after the writer lease; a follower
  * that finds it gone on an unfinished stream knows the instance writing it died, and gets
  * {@link LlmStreamAbandonedException} instead of waiting for the keys to expire.
@@ -148,12 +147,14 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				millis(writerLease), millis(this.retention), writerLease.toNanos() / 4, CONFIRM_TIMEOUT);
 	}
 
-	// Reactive when the client can (Lettuce): the writer never waits for Redis. Otherwise (Jedis) each batch blocks
-	// the thread that sends it, which is still one round trip per batch.
+	// Asynchronous with Lettuce (Boot's default): the writer never waits for Redis. Otherwise (Jedis) each batch
+	// blocks the thread that sends it, which is still one round trip per batch.
 	private static RedisStreamWriter.Sender sender(RedisConnectionFactory connectionFactory, StringRedisTemplate redis) {
-		if (ClassUtils.isPresent("reactor.core.publisher.Flux", RedisLlmStreamStore.class.getClassLoader())
-				&& connectionFactory instanceof ReactiveRedisConnectionFactory reactive) {
-			return new ReactiveAppendSender(reactive);
+		if (ClassUtils.isPresent("io.lettuce.core.RedisFuture", RedisLlmStreamStore.class.getClassLoader())) {
+			RedisStreamWriter.Sender lettuce = LettuceAppendSender.of(connectionFactory);
+			if (lettuce != null) {
+				return lettuce;
+			}
 		}
 		return (keys, args, done) -> done.accept(redis.execute(APPEND_BATCH, keys, args.toArray()), null);
 	}
@@ -268,7 +269,23 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	/** Stops listening for stop requests. */
 	@Override
 	public void close() {
-		this.stopListeners.close();
+		try {
+			this.stopListeners.close();
+		}
+		finally {
+			if (this.sender instanceof AutoCloseable closeable) {
+				closeQuietly(closeable);
+			}
+		}
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not release the Redis store's connection", ex);
+		}
 	}
 
 	private String metaKey(String streamId) {

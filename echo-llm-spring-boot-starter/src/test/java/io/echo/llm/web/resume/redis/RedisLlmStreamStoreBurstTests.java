@@ -1,5 +1,7 @@
 package io.echo.llm.web.resume.redis;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -210,6 +213,51 @@ class RedisLlmStreamStoreBurstTests {
 			assertThat(batch.missed()).isEqualTo(20);
 			assertThat(batch.events()).extracting(StoredEvent::sequence)
 				.containsExactlyElementsOf(LongStream.rangeClosed(21, 30).boxed().toList());
+			assertThat(batch.finished()).isTrue();
+		}
+	}
+
+	@Test
+	void appendsGoOnWhenRedisLostItsScripts() {
+		RedisLlmStreamStore store = store(1024 * 1024);
+		String id = store.create();
+		store.append(id, "token", "a");
+		// As after a restart of Redis: the script's digest is unknown until the script is sent again.
+		this.redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.scriptingCommands().scriptFlush();
+			return null;
+		});
+		store.append(id, "token", "b");
+		store.finish(id);
+		try (Follower follower = store.follow(id, 0)) {
+			assertThat(follower.next(Duration.ofSeconds(10)).events()).extracting(StoredEvent::data)
+				.containsExactly("a", "b");
+		}
+	}
+
+	@Test
+	void withoutLettuceEachBatchBlocksItsSenderAndStillKeepsOrder() {
+		// Any factory but Lettuce's (Jedis, say) takes the blocking path.
+		RedisConnectionFactory other = (RedisConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { RedisConnectionFactory.class }, (proxy, method, args) -> {
+					try {
+						return method.invoke(this.connectionFactory, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		RedisLlmStreamStore store = new RedisLlmStreamStore(other, Duration.ofMinutes(5), 1024 * 1024, this.prefix);
+		this.stores.add(store);
+		String id = store.create();
+		for (int i = 1; i <= 100; i++) {
+			assertThat(store.append(id, "token", "t" + i)).isEqualTo(i);
+		}
+		store.finish(id);
+		try (Follower follower = store.follow(id, 0)) {
+			Batch batch = follower.next(Duration.ofSeconds(10));
+			assertThat(batch.events()).extracting(StoredEvent::data)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 100).mapToObj((i) -> "t" + i).toList());
 			assertThat(batch.finished()).isTrue();
 		}
 	}
