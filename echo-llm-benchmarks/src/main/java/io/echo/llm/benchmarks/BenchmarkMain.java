@@ -13,6 +13,7 @@ import io.echo.llm.benchmarks.loopback.LatencyBenchmark;
 import io.echo.llm.benchmarks.loopback.ThroughputBenchmark;
 import io.echo.llm.benchmarks.relay.RelayScaleBenchmark;
 import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Mode;
+import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Store;
 
 /**
  * One entry point for every figure in {@code BENCHMARKS.md}; run from the repository root after
@@ -22,6 +23,7 @@ import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Mode;
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode [JMH options, e.g. -prof gc]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode-cpu [--trial-ms 300] [--warmups 3] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar relay [--streams 500,1000,2000,5000] [--tokens 200]
+ *     [--modes java17-platform,java25-virtual,java25-virtual-redis]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
  */
@@ -30,6 +32,8 @@ public final class BenchmarkMain {
 	private static final String SAMPLE_JAR = "echo-llm-sample-app/target/echo-llm-sample-app-0.1.0-SNAPSHOT.jar";
 
 	private static final String RELAY_OUT = "echo-llm-benchmarks/target/relay-scale";
+
+	private static final String REDIS_LIB = "echo-llm-benchmarks/target/redis-lib";
 
 	private BenchmarkMain() {
 	}
@@ -65,7 +69,7 @@ public final class BenchmarkMain {
 				Options options = Options.parse(rest);
 				new RelayScaleBenchmark(Path.of(options.text("sample-jar", SAMPLE_JAR)), options.integer("tokens", 200),
 						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
-						Path.of(options.text("out", RELAY_OUT)))
+						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)))
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}
@@ -111,12 +115,16 @@ public final class BenchmarkMain {
 			Path java25 = Path.of(text("java25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 			Path jfr = Boolean.parseBoolean(text("jfr", "false")) ? Path.of(text("out", RELAY_OUT)).toAbsolutePath()
 					: null;
-			return Arrays.stream(text("modes", "java17-platform,java25-virtual").split(","))
+			return Arrays.stream(text("modes", "java17-platform,java25-virtual,java25-virtual-redis").split(","))
 				.filter((name) -> !name.isBlank() && !name.equals("none"))
 				.map((name) -> switch (name) {
-					case "java17-platform" -> new Mode(name, java17, false, jfr);
-					case "java25-platform" -> new Mode(name, java25, false, jfr);
-					case "java25-virtual" -> new Mode(name, java25, true, jfr);
+					case "java17-platform" -> new Mode(name, java17, false, Store.NONE, jfr);
+					case "java25-platform" -> new Mode(name, java25, false, Store.NONE, jfr);
+					case "java25-virtual" -> new Mode(name, java25, true, Store.NONE, jfr);
+					// The resumable relay with its events in memory: what the Redis mode is compared with.
+					case "java25-virtual-resumable" -> new Mode(name, java25, true, Store.MEMORY, jfr);
+					// The resumable relay with its events in a redis-server the benchmark starts; skipped without one.
+					case "java25-virtual-redis" -> new Mode(name, java25, true, Store.REDIS, jfr);
 					default -> throw new IllegalArgumentException("Unknown mode " + name);
 				})
 				.toList();

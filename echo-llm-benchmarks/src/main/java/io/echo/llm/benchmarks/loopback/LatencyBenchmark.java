@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.echo.llm.benchmarks.stats.Targets;
 import io.echo.llm.benchmarks.clients.StreamingClient;
 import io.echo.llm.benchmarks.clients.StreamingClient.Completion;
 import io.echo.llm.benchmarks.clients.StreamingClients;
@@ -73,6 +74,9 @@ public final class LatencyBenchmark {
 				Summary.of(samples.stream().map(Sample::p50).toList()).format(3), p99s.get(name).format(3),
 				Summary.of(samples.stream().map(Sample::max).toList()).format(3),
 				p99s.get(name).median() / p99s.get(first).median()));
+		Map<String, Double> p99Medians = new LinkedHashMap<>();
+		p99s.forEach((name, summary) -> p99Medians.put(name, summary.median()));
+		Targets.print(Targets.latency(p99Medians), System.out);
 	}
 
 	/** Send-to-consumer delays of one stream, in milliseconds. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.echo.llm.benchmarks.stats.Targets;
 import io.echo.llm.benchmarks.clients.StreamingClient;
 import io.echo.llm.benchmarks.clients.StreamingClient.Completion;
 import io.echo.llm.benchmarks.clients.StreamingClient.ContentListener;
@@ -85,6 +86,11 @@ public final class ThroughputBenchmark {
 					cpus.get(name).format(2), rates.get(first).median() / rates.get(name).median(),
 					cpus.get(name).median() / cpus.get(first).median());
 		}
+		Map<String, Double> rateMedians = new LinkedHashMap<>();
+		Map<String, Double> cpuMedians = new LinkedHashMap<>();
+		rates.forEach((name, summary) -> rateMedians.put(name, summary.median()));
+		cpus.forEach((name, summary) -> cpuMedians.put(name, summary.median()));
+		Targets.print(Targets.throughput(rateMedians, cpuMedians), System.out);
 	}
 
 	/**

@@ -45,6 +45,10 @@ final class LoadDriver {
 
 	private int complete;
 
+	private long lostTokens;
+
+	private long duplicatedTokens;
+
 	/**
 	 * @param target the relay's URL, on a loopback address
 	 * @param body the JSON request body
@@ -111,7 +115,8 @@ final class LoadDriver {
 				}
 			}
 		}
-		return new Result(this.streams, this.complete, this.samples, Map.copyOf(this.errors));
+		return new Result(this.streams, this.complete, this.samples, Map.copyOf(this.errors), this.lostTokens,
+				this.duplicatedTokens);
 	}
 
 	private void error(String kind) {
@@ -189,9 +194,14 @@ final class LoadDriver {
 		}
 
 		private void token(int seq, long stamp, long now) {
-			if (seq >= 0 && seq < this.seen.length && !this.seen[seq]) {
-				this.seen[seq] = true;
-				this.received++;
+			if (seq >= 0 && seq < this.seen.length) {
+				if (this.seen[seq]) {
+					LoadDriver.this.duplicatedTokens++;
+				}
+				else {
+					this.seen[seq] = true;
+					this.received++;
+				}
 			}
 			LoadDriver.this.samples.add(stamp, now - stamp);
 		}
@@ -203,6 +213,7 @@ final class LoadDriver {
 			}
 			else {
 				error("tokens lost");
+				LoadDriver.this.lostTokens += LoadDriver.this.tokens - this.received;
 			}
 			return true;
 		}
@@ -234,8 +245,11 @@ final class LoadDriver {
 	 * @param complete streams that delivered every token and {@code [DONE]}
 	 * @param samples the send stamp and delay of every token received
 	 * @param errors streams that failed, by kind
+	 * @param lostTokens tokens missing from streams that reached their end ({@code [DONE]} or {@code done})
+	 * @param duplicatedTokens tokens received more than once in the same stream
 	 */
-	record Result(int streams, int complete, Samples samples, Map<String, Integer> errors) {
+	record Result(int streams, int complete, Samples samples, Map<String, Integer> errors, long lostTokens,
+			long duplicatedTokens) {
 
 		int errorCount() {
 			return this.errors.values().stream().mapToInt(Integer::intValue).sum();

@@ -41,6 +41,7 @@ final class RelayChart {
 			case "java17-platform" -> new Color(0x1f77b4);
 			case "java25-virtual" -> new Color(0xff7f0e);
 			case "java25-platform" -> new Color(0x2ca02c);
+			case "java25-virtual-redis" -> new Color(0xd62728);
 			default -> Color.GRAY;
 		};
 	}

@@ -38,12 +38,12 @@ final class RelayProcess implements AutoCloseable {
 	/**
 	 * Starts the sample app and waits until it accepts connections.
 	 * @param javaHome the JDK to run it on
-	 * @param jar the sample app's executable jar
+	 * @param launch how to start the sample app after the JVM options, e.g. {@code -jar <jar>}
 	 * @param jvmArgs JVM options
 	 * @param appArgs Spring Boot arguments ({@code --name=value})
 	 * @param log where its output goes
 	 */
-	static RelayProcess start(Path javaHome, Path jar, List<String> jvmArgs, List<String> appArgs, Path log)
+	static RelayProcess start(Path javaHome, List<String> launch, List<String> jvmArgs, List<String> appArgs, Path log)
 			throws IOException, InterruptedException {
 		int port;
 		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -52,8 +52,7 @@ final class RelayProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(javaHome.resolve("bin/java").toString());
 		command.addAll(jvmArgs);
-		command.add("-jar");
-		command.add(jar.toString());
+		command.addAll(launch);
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		command.addAll(appArgs);

@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.echo.llm.benchmarks.stats.Targets;
 import io.echo.llm.benchmarks.stats.Summary;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +31,9 @@ public final class RelayScaleBenchmark {
 	private static final String REQUEST = "{\"model\":\"drip\",\"stream\":true,"
 			+ "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
+	// The chat page's request: the resumable (browser-format) relay is the one that writes to the store.
+	private static final String PAGE_REQUEST = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
 	private final Path sampleJar;
 
 	private final int tokens;
@@ -37,8 +42,20 @@ public final class RelayScaleBenchmark {
 
 	private final Path outputDir;
 
-	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir) {
+	private final Path redisLib;
+
+	private final List<String> skipped = new ArrayList<>();
+
+	/**
+	 * @param sampleJar the sample app's executable jar
+	 * @param tokens tokens per stream
+	 * @param ramp the time over which each level's streams are opened
+	 * @param outputDir where logs and the chart go
+	 * @param redisLib the Redis client's jars, added to the sample app in the Redis-store mode
+	 */
+	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir, Path redisLib) {
 		this.sampleJar = sampleJar;
+		this.redisLib = redisLib;
 		this.tokens = tokens;
 		this.ramp = ramp;
 		this.outputDir = outputDir;
@@ -58,6 +75,8 @@ public final class RelayScaleBenchmark {
 		List<Row> all = new ArrayList<>(floorRows);
 		all.addAll(rows);
 		print(all);
+		this.skipped.forEach((message) -> System.out.println("\n" + message));
+		Targets.print(Targets.relay(all.stream().map(Row::judged).toList()), System.out);
 		if (!rows.isEmpty()) {
 			Path png = this.outputDir.resolve("relay-scale.png");
 			RelayChart.write(floorRows, rows, png);
@@ -70,7 +89,7 @@ public final class RelayScaleBenchmark {
 		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS)) {
 			URI target = URI.create(upstream.baseUrl() + "/chat/completions");
 			for (int streams : levels) {
-				Row row = level("no relay (floor)", null, target, streams);
+				Row row = level("no relay (floor)", null, target, REQUEST, streams);
 				System.err.println(row);
 				rows.add(row);
 			}
@@ -79,26 +98,65 @@ public final class RelayScaleBenchmark {
 	}
 
 	private List<Row> run(Mode mode, List<Integer> levels) throws Exception {
+		if (mode.store() != Store.REDIS) {
+			return run(mode, levels, null);
+		}
+		Optional<Path> redisServer = RedisServer.find();
+		if (redisServer.isEmpty()) {
+			skip(mode, "no redis-server on the PATH (Debian: apt-get install redis-server)");
+			return List.of();
+		}
+		if (!Files.isDirectory(this.redisLib)) {
+			skip(mode, "no Redis client jars in " + this.redisLib + " (build the benchmarks with mvn package)");
+			return List.of();
+		}
+		try (RedisServer redis = RedisServer.start(redisServer.get(), this.outputDir.resolve("redis-server.log"))) {
+			System.err.println(mode.name() + ": redis-server on 127.0.0.1:" + redis.port());
+			long cpuBefore = redis.cpuNanos();
+			List<Row> rows = run(mode, levels, redis);
+			System.err.printf(Locale.ROOT, "%s: redis-server used %.1f s of CPU%n", mode.name(),
+					(redis.cpuNanos() - cpuBefore) / 1e9);
+			return rows;
+		}
+	}
+
+	private void skip(Mode mode, String reason) {
+		String message = "Mode " + mode.name() + " skipped: " + reason + ".";
+		System.err.println(message);
+		this.skipped.add(message);
+	}
+
+	private List<Row> run(Mode mode, List<Integer> levels, @Nullable RedisServer redis) throws Exception {
 		int maxStreams = levels.stream().mapToInt(Integer::intValue).max().orElse(0);
 		List<Row> rows = new ArrayList<>();
-		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS);
-				RelayProcess relay = RelayProcess.start(mode.javaHome(), this.sampleJar, mode.jvmArgs(),
-						mode.appArgs(upstream.baseUrl(), maxStreams), this.outputDir.resolve(mode.name() + ".log"))) {
-			URI target = URI.create("http://127.0.0.1:" + relay.port() + "/v1/chat/completions");
-			Row warmup = level(mode.name(), relay, target, Math.min(200, maxStreams));
-			System.err.println("warm-up: " + warmup);
-			for (int streams : levels) {
-				Row row = level(mode.name(), relay, target, streams);
-				System.err.println(row);
-				rows.add(row);
+		try (DripServer upstream = new DripServer(this.tokens, TOKEN_INTERVAL_NANOS)) {
+			List<String> appArgs = new ArrayList<>(mode.appArgs(upstream.baseUrl(), maxStreams));
+			if (mode.store() == Store.MEMORY) {
+				appArgs.addAll(List.of("--echo.llm.relay.resumable=true", "--echo.llm.relay.store=memory"));
+			}
+			if (redis != null) {
+				appArgs.addAll(List.of("--echo.llm.relay.resumable=true", "--echo.llm.relay.store=redis",
+						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port()));
+			}
+			try (RelayProcess relay = RelayProcess.start(mode.javaHome(), mode.launch(this.sampleJar, this.redisLib),
+					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"))) {
+				URI target = URI.create("http://127.0.0.1:" + relay.port() + mode.path());
+				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(200, maxStreams));
+				System.err.println("warm-up: " + warmup);
+				for (int streams : levels) {
+					Row row = level(mode.name(), relay, target, mode.request(), streams);
+					System.err.println(row);
+					rows.add(row);
+				}
 			}
 		}
 		return rows;
 	}
 
-	private Row level(String mode, @Nullable RelayProcess relay, URI target, int streams) throws Exception {
+	private Row level(String mode, @Nullable RelayProcess relay, URI target, String request, int streams)
+			throws Exception {
 		Duration streamTime = Duration.ofNanos(this.tokens * TOKEN_INTERVAL_NANOS);
-		LoadDriver driver = new LoadDriver(target, REQUEST, streams, this.tokens, this.ramp,
+		LoadDriver driver = new LoadDriver(target, request, streams, this.tokens, this.ramp,
 				this.ramp.plus(streamTime).plusSeconds(60));
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
@@ -119,7 +177,7 @@ public final class RelayScaleBenchmark {
 			return new Row(mode, streams, activeAtPeak, Summary.quantile(delays, 0.5) / 1e6,
 					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
 					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
-					cpu / 1e3 / Math.max(1, result.samples().size()));
+					cpu / 1e3 / Math.max(1, result.samples().size()), result.lostTokens(), result.duplicatedTokens());
 		}
 		finally {
 			executor.shutdownNow();
@@ -129,15 +187,18 @@ public final class RelayScaleBenchmark {
 	private void print(List<Row> rows) {
 		System.out.printf(Locale.ROOT, "%n### Relay scale, %d tokens per stream at 20 tokens/s%n%n", this.tokens);
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
-				+ "| errors | complete streams | relay CPU µs per token | streams per core at that cost |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+				+ "| errors | complete streams | lost / duplicated tokens | relay CPU µs per token "
+				+ "| streams per core at that cost |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 		rows.forEach((row) -> {
 			boolean app = row.cpuMicrosPerToken() > 0;
 			System.out.printf(Locale.ROOT,
-					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %s | %s |%n", row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s |%n",
+					row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
 					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
 					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
-					(row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams(),
+					(row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams(), row.lostTokens(),
+					row.duplicatedTokens(),
 					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
 					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-");
 		});
@@ -148,9 +209,32 @@ public final class RelayScaleBenchmark {
 	 * @param name short name for tables
 	 * @param javaHome the JDK
 	 * @param virtualThreads whether to set {@code spring.threads.virtual.enabled=true}
+	 * @param store where the relay keeps its events: nowhere (the OpenAI-format relay), or the resumable relay's
+	 * store behind the chat page's endpoint
 	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
 	 */
-	public record Mode(String name, Path javaHome, boolean virtualThreads, @Nullable Path jfr) {
+	public record Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr) {
+
+		/** The endpoint the driver streams from. */
+		String path() {
+			return (this.store == Store.NONE) ? "/v1/chat/completions" : "/api/chat";
+		}
+
+		String request() {
+			return (this.store == Store.NONE) ? REQUEST : PAGE_REQUEST;
+		}
+
+		/**
+		 * How to start the sample app: as shipped, or with the Redis client's jars added through Boot's
+		 * {@code PropertiesLauncher} (the sample does not ship a Redis client).
+		 */
+		List<String> launch(Path sampleJar, Path redisLib) {
+			if (this.store != Store.REDIS) {
+				return List.of("-jar", sampleJar.toString());
+			}
+			return List.of("-Dloader.path=" + redisLib.toAbsolutePath(), "-cp", sampleJar.toString(),
+					"org.springframework.boot.loader.launch.PropertiesLauncher");
+		}
 
 		List<String> jvmArgs() {
 			List<String> args = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xss512k"));
@@ -185,10 +269,30 @@ public final class RelayScaleBenchmark {
 
 	}
 
+	/** Where a relay mode keeps the events of its streams. */
+	public enum Store {
+
+		/** Nowhere: {@code /v1/chat/completions}, which is never resumable. */
+		NONE,
+
+		/** The resumable relay ({@code /api/chat}) with the in-memory store: the baseline of {@link #REDIS}. */
+		MEMORY,
+
+		/** The resumable relay ({@code /api/chat}) with a {@code redis-server} that the benchmark starts. */
+		REDIS
+
+	}
+
 	/** One level of one mode. */
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
 			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
-			double cpuMicrosPerToken) {
+			double cpuMicrosPerToken, long lostTokens, long duplicatedTokens) {
+
+		/** The figures the targets judge. */
+		Targets.RelayRow judged() {
+			return new Targets.RelayRow(this.mode, this.mode.startsWith("no relay"), this.streams, this.p99Millis,
+					this.heapMiB, this.cpuMicrosPerToken, this.lostTokens, this.duplicatedTokens);
+		}
 
 		/** Streams of 20 tokens per second that one core could relay at this CPU cost per token. */
 		double streamsPerCore() {

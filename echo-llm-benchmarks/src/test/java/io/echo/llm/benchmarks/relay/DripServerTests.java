@@ -18,6 +18,8 @@ class DripServerTests {
 			LoadDriver.Result result = driver.run();
 			assertThat(result.errors()).isEmpty();
 			assertThat(result.complete()).isEqualTo(20);
+			assertThat(result.lostTokens()).isZero();
+			assertThat(result.duplicatedTokens()).isZero();
 			assertThat(result.samples().size()).isEqualTo(60);
 			assertThat(upstream.streamsFinished()).isEqualTo(20);
 		}

@@ -6,18 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.echo.llm.web.resume.LlmStreamAbandonedException;
 import io.echo.llm.web.resume.LlmStreamNotFoundException;
 import io.echo.llm.web.resume.LlmStreamStore;
 import io.echo.llm.web.resume.StreamIds;
 
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
@@ -26,9 +21,10 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND;
+import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND_BATCH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.CREATE;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FINISH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FOLLOWERS;
@@ -45,8 +41,12 @@ import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
  * follower resumes with a plain blocking {@code XREAD} from {@code <after>-0}; finishing adds one marker entry
  * {@code <last>-1} that wakes every follower. A small hash beside it holds the counters and flags. Appending, trimming
  * the oldest entries beyond {@code maxStreamBytes} and refreshing the expiry happen in one Lua script, so the writer
- * never waits for a follower. All keys of a stream share a hash tag ({@code {id}}), so the scripts also run on Redis
- * Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
+ * never waits for a follower. The instance that created a stream numbers its events itself and sends them in batches:
+ * the events appended while one batch is on its way go together in the next, so a burst costs one round trip per
+ * batch, not per event, and with Lettuce (Boot's default client) {@link #append} does not wait for Redis;
+ * {@link #finish} waits until Redis has every event. Followers on this instance wait for the events appended before
+ * they read, so they never start behind what the writer handed out. All keys of a stream share a hash tag
+ * ({@code {id}}), so the scripts also run on Redis Cluster. Stop requests set a flag and are published on one channel that every instance listens to. The writer's
  * appends and {@linkplain #keepAlive keep-alives} renew a writer key that expires after the writer lease; a follower
  * that finds it gone on an unfinished stream knows the instance writing it died, and gets
  * {@link LlmStreamAbandonedException} instead of waiting for the keys to expire.
@@ -55,8 +55,9 @@ import static io.echo.llm.web.resume.redis.RedisStreamScripts.TOUCH;
  * {@code max(retention, 5m)} after its last event, so a stream whose writer died does not stay forever. The
  * {@code max-streams} limit of the memory store does not apply: Redis's own memory limits do.
  * <p>
- * Thread-safe: the state of a stream is in Redis; here only the stop listeners, in a concurrent map written by the
- * threads that register them and read by the listener container's subscription thread.
+ * Thread-safe: the state of a stream is in Redis; here only the stop listeners ({@link RedisStopListeners}) and the
+ * writers of the streams this instance writes ({@link RedisStreamWriter}, each guarding its own state), in concurrent
+ * maps.
  */
 public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
@@ -70,6 +71,13 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	private static final Duration PRESENCE_SLACK = Duration.ofSeconds(2);
 
 	private static final int READ_COUNT = 256;
+
+	// How long finish, a follower on this instance, and an append beyond the byte limit wait for Redis to confirm.
+	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
+	// How long a follower on another instance waits for a number the writer handed out to reach Redis: the writer
+	// sends an event to its client as soon as it numbered it, possibly one round trip before Redis has it.
+	private static final Duration AHEAD_GRACE = Duration.ofSeconds(1);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -87,9 +95,14 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private final Duration writerLease;
 
-	private final Map<String, Set<Runnable>> stopListeners = new ConcurrentHashMap<>();
+	private final RedisStopListeners stopListeners;
 
-	private final RedisMessageListenerContainer listenerContainer;
+	private final RedisStreamWriter.Sender sender;
+
+	private final RedisStreamWriter.Limits limits;
+
+	// The streams this instance writes, until they finish.
+	private final Map<String, RedisStreamWriter> writers = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a store with the {@linkplain #DEFAULT_PREFIX default key prefix} and starts listening for stop requests.
@@ -128,24 +141,30 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.liveTtl = (retention.compareTo(MIN_LIVE_TTL) > 0) ? retention : MIN_LIVE_TTL;
 		this.maxStreamBytes = maxStreamBytes;
 		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
-		this.listenerContainer = startStopListener(connectionFactory);
+		this.stopListeners = new RedisStopListeners(connectionFactory, this.stopChannel);
+		this.sender = sender(connectionFactory, this.redis);
+		this.limits = new RedisStreamWriter.Limits(maxStreamBytes, millis(this.liveTtl),
+				millis(writerLease), millis(this.retention), writerLease.toNanos() / 4, CONFIRM_TIMEOUT);
 	}
 
-	private RedisMessageListenerContainer startStopListener(RedisConnectionFactory connectionFactory) {
-		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-		container.setConnectionFactory(connectionFactory);
-		// Listeners only flag a cancel, so they run on the subscription's own thread: no executor to size.
-		container.setTaskExecutor(Runnable::run);
-		container.addMessageListener(new StopMessageListener(), this.stopChannel);
-		container.afterPropertiesSet();
-		container.start();
-		return container;
+	// Asynchronous with Lettuce (Boot's default): the writer never waits for Redis. Otherwise (Jedis) each batch
+	// blocks the thread that sends it, which is still one round trip per batch.
+	private static RedisStreamWriter.Sender sender(RedisConnectionFactory connectionFactory, StringRedisTemplate redis) {
+		if (ClassUtils.isPresent("io.lettuce.core.RedisFuture", RedisLlmStreamStore.class.getClassLoader())) {
+			RedisStreamWriter.Sender lettuce = LettuceAppendSender.of(connectionFactory);
+			if (lettuce != null) {
+				return lettuce;
+			}
+		}
+		return (keys, args, done) -> done.accept(redis.execute(APPEND_BATCH, keys, args.toArray()), null);
 	}
 
 	@Override
 	public String create() {
 		String id = StreamIds.next();
 		this.redis.execute(CREATE, List.of(metaKey(id), writerKey(id)), millis(this.liveTtl), millis(this.writerLease));
+		this.writers.put(id, new RedisStreamWriter(id, List.of(metaKey(id), eventsKey(id), writerKey(id)), this.limits,
+				this.sender));
 		return id;
 	}
 
@@ -153,6 +172,11 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	public long append(String streamId, String event, String data) {
 		Objects.requireNonNull(event, "event");
 		Objects.requireNonNull(data, "data");
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			return writer.append(event, data);
+		}
+		// A stream this instance did not create, or one it finished: Redis numbers the event, or refuses it.
 		Long sequence = this.redis.execute(APPEND, List.of(metaKey(streamId), eventsKey(streamId), writerKey(streamId)),
 				event, data, Long.toString(this.maxStreamBytes), millis(this.liveTtl), millis(this.writerLease));
 		if (sequence == null || sequence == -1) {
@@ -166,6 +190,16 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	@Override
 	public void finish(String streamId) {
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			try {
+				writer.finish(CONFIRM_TIMEOUT);
+			}
+			finally {
+				this.writers.remove(streamId, writer);
+			}
+			return;
+		}
 		this.redis.execute(FINISH, List.of(metaKey(streamId), eventsKey(streamId)), millis(this.retention));
 	}
 
@@ -176,14 +210,31 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	@Override
 	public Follower follow(String streamId, long afterSequence) {
+		awaitLocalWriter(streamId);
 		Long last = this.redis.execute(LAST_SEQUENCE, List.of(metaKey(streamId)));
 		if (last == null || last < 0) {
 			throw new LlmStreamNotFoundException(streamId);
 		}
-		StreamIds.checkFollowFrom(afterSequence, last);
 		RedisFollower follower = new RedisFollower(streamId, afterSequence);
-		follower.touch(Duration.ZERO);
-		return follower;
+		try {
+			if (afterSequence > last && !this.writers.containsKey(streamId)) {
+				last = follower.awaitLast(afterSequence, last);
+			}
+			StreamIds.checkFollowFrom(afterSequence, last);
+			follower.touch(Duration.ZERO);
+			return follower;
+		}
+		catch (RuntimeException ex) {
+			follower.close();
+			throw ex;
+		}
+	}
+
+	private void awaitLocalWriter(String streamId) {
+		RedisStreamWriter writer = this.writers.get(streamId);
+		if (writer != null) {
+			writer.awaitStored(CONFIRM_TIMEOUT);
+		}
 	}
 
 	@Override
@@ -206,26 +257,34 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 	@Override
 	public Registration onStop(String streamId, Runnable listener) {
 		Objects.requireNonNull(listener, "listener");
-		Runnable once = new RunOnce(listener);
-		this.stopListeners.computeIfAbsent(streamId, (id) -> new CopyOnWriteArraySet<>()).add(once);
+		Runnable once = RedisStopListeners.once(listener);
+		Registration registration = this.stopListeners.add(streamId, once);
 		// Registered before the check, so a stop published in between is not lost either way.
 		if (isStopRequested(streamId)) {
 			once.run();
 		}
-		return () -> this.stopListeners.computeIfPresent(streamId, (id, listeners) -> {
-			listeners.remove(once);
-			return listeners.isEmpty() ? null : listeners;
-		});
+		return registration;
 	}
 
 	/** Stops listening for stop requests. */
 	@Override
 	public void close() {
 		try {
-			this.listenerContainer.destroy();
+			this.stopListeners.close();
+		}
+		finally {
+			if (this.sender instanceof AutoCloseable closeable) {
+				closeQuietly(closeable);
+			}
+		}
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("Could not stop the Redis stop-request listener", ex);
+			throw new IllegalStateException("Could not release the Redis store's connection", ex);
 		}
 	}
 
@@ -247,38 +306,6 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 
 	private static String millis(Duration duration) {
 		return Long.toString(Math.max(1, duration.toMillis()));
-	}
-
-	private final class StopMessageListener implements MessageListener {
-
-		@Override
-		public void onMessage(Message message, byte[] pattern) {
-			String streamId = new String(message.getBody(), StandardCharsets.UTF_8);
-			Set<Runnable> listeners = RedisLlmStreamStore.this.stopListeners.get(streamId);
-			if (listeners != null) {
-				listeners.forEach(Runnable::run);
-			}
-		}
-
-	}
-
-	private static final class RunOnce implements Runnable {
-
-		private final Runnable delegate;
-
-		private final AtomicBoolean ran = new AtomicBoolean();
-
-		RunOnce(Runnable delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public void run() {
-			if (this.ran.compareAndSet(false, true)) {
-				this.delegate.run();
-			}
-		}
-
 	}
 
 	/**
@@ -316,6 +343,7 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("Follower of stream '" + this.streamId + "' is closed");
 			}
+			awaitLocalWriter(this.streamId);
 			touch(maxWait);
 			StreamReadOptions options = StreamReadOptions.empty().count(READ_COUNT);
 			// BLOCK 0 would wait forever, so a zero wait is a plain read.
@@ -336,6 +364,30 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				return new Batch(List.of(), 0, false);
 			}
 			return toBatch(records);
+		}
+
+		/**
+		 * Waits up to {@link #AHEAD_GRACE} for the stream's last number to reach {@code after}, which its writer on
+		 * another instance may have handed out a round trip before Redis had it; returns the last number seen.
+		 */
+		long awaitLast(long after, long last) {
+			long deadline = System.nanoTime() + AHEAD_GRACE.toNanos();
+			long seen = last;
+			while (seen < after && System.nanoTime() < deadline) {
+				List<ByteRecord> records = this.connection.streamCommands()
+					.xRead(StreamReadOptions.empty().count(READ_COUNT).block(Duration.ofMillis(100)),
+							StreamOffset.create(this.eventsKey, ReadOffset.from(seen + "-0")));
+				if (records == null || records.isEmpty()) {
+					continue;
+				}
+				for (ByteRecord record : records) {
+					if (record.getId().getSequence() != 0) {
+						return seen;
+					}
+					seen = record.getId().getTimestamp();
+				}
+			}
+			return seen;
 		}
 
 		private Batch toBatch(List<ByteRecord> records) {

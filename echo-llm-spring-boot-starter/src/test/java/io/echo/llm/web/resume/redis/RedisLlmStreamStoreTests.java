@@ -155,6 +155,28 @@ class RedisLlmStreamStoreTests extends AbstractLlmStreamStoreTests {
 	}
 
 	@Test
+	void writerThatKeepsAppendingKeepsItsLease() throws Exception {
+		RedisLlmStreamStore writer = store(Duration.ofSeconds(1));
+		String id = writer.create();
+		ScheduledExecutorService appender = Executors.newSingleThreadScheduledExecutor();
+		CountDownLatch appended = new CountDownLatch(60);
+		try {
+			appender.scheduleWithFixedDelay(() -> {
+				writer.append(id, "token", "t");
+				appended.countDown();
+			}, 50, 50, TimeUnit.MILLISECONDS);
+			// Three leases of appends and nothing else: only the appends (every quarter lease at most) renew it.
+			assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(new StringRedisTemplate(this.connectionFactory).hasKey(this.prefix + "{" + id + "}:writer"))
+				.isTrue();
+		}
+		finally {
+			appender.shutdownNow();
+			assertThat(appender.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
 	void expiredStreamIsNotFound() {
 		LlmStreamStore store = store(Duration.ofMinutes(5), 1024);
 		String id = store.create();

@@ -1,0 +1,136 @@
+package io.echo.llm.benchmarks.stats;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.echo.llm.benchmarks.stats.Targets.RelayRow;
+import io.echo.llm.benchmarks.stats.Targets.Verdict;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TargetsTests {
+
+	@Test
+	void throughputIsMetAtTwiceTheFastestPeer() {
+		List<Verdict> verdicts = Targets.throughput(
+				Map.of("echo-llm", 200.0, "langchain4j", 100.0, "openai-java", 50.0), Map.of());
+		assertThat(verdicts).containsExactly(new Verdict("loopback throughput vs the best peer (langchain4j)", true,
+				"2.00x", ">= 2.0x"));
+	}
+
+	@Test
+	void throughputJustUnderTwiceIsMissed() {
+		List<Verdict> verdicts = Targets.throughput(Map.of("echo-llm", 199.0, "langchain4j", 100.0), Map.of());
+		assertThat(verdicts).singleElement().satisfies((verdict) -> {
+			assertThat(verdict.met()).isFalse();
+			assertThat(verdict.line())
+				.isEqualTo("- **missed** loopback throughput vs the best peer (langchain4j): 1.99x (target >= 2.0x)");
+		});
+	}
+
+	@Test
+	void cpuPerChunkIsJudgedAgainstThePeerThatUsesLeast() {
+		List<Verdict> verdicts = Targets.throughput(Map.of(),
+				Map.of("echo-llm", 1.0, "langchain4j", 2.1, "spring-ai", 4.0, "echo-llm-jdk", 0.5));
+		// echo-llm-jdk is echo-llm on another transport, not a peer.
+		assertThat(verdicts).containsExactly(
+				new Verdict("CPU per chunk vs the best peer (langchain4j)", true, "2.10x less", ">= 2.0x less"));
+	}
+
+	@Test
+	void nothingIsJudgedWithoutEchoLlmOrWithoutAPeer() {
+		assertThat(Targets.throughput(Map.of("langchain4j", 1.0), Map.of("langchain4j", 1.0))).isEmpty();
+		assertThat(Targets.throughput(Map.of("echo-llm", 1.0, "echo-llm-jdk", 2.0), Map.of())).isEmpty();
+		assertThat(Targets.latency(Map.of("echo-llm", 0.2))).isEmpty();
+	}
+
+	@Test
+	void latencyIsMetOnlyWhenLowerThanEveryPeer() {
+		assertThat(Targets.latency(Map.of("echo-llm", 0.18, "openai-java", 0.21, "langchain4j", 0.6)))
+			.singleElement()
+			.isEqualTo(new Verdict("p99 added latency, lowest of all", true, "0.180 ms against openai-java's 0.210 ms",
+					"lowest of all"));
+		assertThat(Targets.latency(Map.of("echo-llm", 0.21, "openai-java", 0.21))).singleElement()
+			.extracting(Verdict::met)
+			.isEqualTo(false);
+	}
+
+	@Test
+	void relayLatencyIsJudgedAboveTheFloorOfTheSameLevel() {
+		List<Verdict> verdicts = Targets.relay(List.of(floor(1000, 20), floor(5000, 300),
+				relay("java25-virtual", 1000, 65), relay("java25-virtual", 5000, 351),
+				relay("java17-platform", 1000, 70), relay("java25-virtual-redis", 1000, 119.9),
+				relay("java25-virtual", 500, 900)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("relay p99"))
+			.extracting(Verdict::line)
+			.containsExactly(
+					"- **met** relay p99 above the floor, java25-virtual at 1,000 streams: 45.0 ms (p99 65.0 ms, "
+							+ "floor 20.0 ms) (target < 50 ms)",
+					"- **missed** relay p99 above the floor, java25-virtual at 5,000 streams: 51.0 ms (p99 351.0 ms, "
+							+ "floor 300.0 ms) (target < 50 ms)",
+					"- **missed** relay p99 above the floor, java17-platform at 1,000 streams: 50.0 ms (p99 70.0 ms, "
+							+ "floor 20.0 ms) (target < 50 ms)",
+					"- **met** relay p99 above the floor, java25-virtual-redis at 1,000 streams: 99.9 ms (p99 119.9 ms, "
+							+ "floor 20.0 ms) (target < 100 ms)");
+	}
+
+	@Test
+	void relayLatencyIsNotJudgedWithoutTheFloor() {
+		assertThat(Targets.relay(List.of(relay("java25-virtual", 1000, 10))))
+			.noneMatch((verdict) -> verdict.measure().startsWith("relay p99"));
+	}
+
+	@Test
+	void cpuPerTokenIsTheWorstInMemoryRowAndLeavesTheRedisStoreOut() {
+		List<Verdict> verdicts = Targets.relay(List.of(
+				new RelayRow("java25-virtual", false, 1000, 10, 300, 9.5, 0, 0),
+				new RelayRow("java17-platform", false, 1000, 10, 300, 12.25, 0, 0),
+				new RelayRow("java25-virtual-redis", false, 1000, 10, 300, 40, 0, 0)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("relay CPU"))
+			.containsExactly(new Verdict("relay CPU per relayed token, the highest of the run", false,
+					"12.3 µs (java17-platform at 1,000 streams)", "<= 10 µs"));
+	}
+
+	@Test
+	void heapIsJudgedAtFiveThousandStreams() {
+		List<Verdict> verdicts = Targets.relay(List.of(new RelayRow("java25-virtual", false, 2000, 10, 2000, 5, 0, 0),
+				new RelayRow("java25-virtual", false, 5000, 10, 1023, 5, 0, 0),
+				new RelayRow("java17-platform", false, 5000, 10, 1024, 5, 0, 0)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("heap"))
+			.extracting(Verdict::line)
+			.containsExactly("- **met** heap after GC, java25-virtual at 5,000 streams: 1023 MiB (target < 1024 MiB)",
+					"- **missed** heap after GC, java17-platform at 5,000 streams: 1024 MiB (target < 1024 MiB)");
+	}
+
+	@Test
+	void oneLostOrDuplicatedTokenAnywhereMissesTheTarget() {
+		assertThat(Targets.relay(List.of(floor(500, 1), relay("java25-virtual", 500, 2))))
+			.filteredOn((verdict) -> verdict.measure().startsWith("tokens"))
+			.containsExactly(new Verdict("tokens lost or duplicated, every row", true, "0 lost, 0 duplicated", "0"));
+		assertThat(Targets.relay(List.of(new RelayRow("no relay (floor)", true, 500, 1, 0, 0, 0, 1),
+				new RelayRow("java25-virtual", false, 500, 2, 100, 5, 3, 0))))
+			.filteredOn((verdict) -> verdict.measure().startsWith("tokens"))
+			.containsExactly(new Verdict("tokens lost or duplicated, every row", false, "3 lost, 1 duplicated", "0"));
+	}
+
+	@Test
+	void printSaysSoWhenNothingCanBeJudged() {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		Targets.print(List.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+		assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("### Verdicts against the targets of issue 16")
+			.contains("No target can be judged from this run");
+	}
+
+	private static RelayRow floor(int streams, double p99) {
+		return new RelayRow("no relay (floor)", true, streams, p99, 0, 0, 0, 0);
+	}
+
+	private static RelayRow relay(String mode, int streams, double p99) {
+		return new RelayRow(mode, false, streams, p99, 300, 5, 0, 0);
+	}
+
+}
