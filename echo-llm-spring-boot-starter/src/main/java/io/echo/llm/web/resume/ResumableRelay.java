@@ -50,9 +50,6 @@ public final class ResumableRelay implements RelayResumption {
 
 	private static final Logger logger = LoggerFactory.getLogger(ResumableRelay.class);
 
-	// How long a follower waits for events before it looks again whether its client is still there.
-	private static final Duration FOLLOW_WAIT = Duration.ofSeconds(1);
-
 	private static final RelayEvent CANCELLED = new RelayEvent("done", "{\"finish_reason\":\"cancelled\"}");
 
 	private static final RelayEvent BUSY = RelayError.BUSY.event();
@@ -139,7 +136,7 @@ public final class ResumableRelay implements RelayResumption {
 	public SseEmitter resume(String streamId, long afterSequence) {
 		LlmStreamStore.Follower follower = this.store.follow(streamId, afterSequence);
 		SseEmitter emitter = SseEmitters.create(this.timeout);
-		Follow follow = new Follow(streamId, follower, emitter);
+		StreamFollow follow = new StreamFollow(streamId, follower, emitter);
 		SseEmitters.onEnd(emitter, follow::clientGone);
 		try {
 			this.executor.submit(follow);
@@ -336,76 +333,6 @@ public final class ResumableRelay implements RelayResumption {
 					logger.warn("Could not renew the writer lease of stream {}", this.streamId, ex);
 				}
 			}
-		}
-
-	}
-
-	/** Replays a stream from the store to one client and follows it to its end. */
-	private static final class Follow implements Runnable {
-
-		private final String streamId;
-
-		private final LlmStreamStore.Follower follower;
-
-		private final SseEmitter emitter;
-
-		private volatile boolean gone;
-
-		Follow(String streamId, LlmStreamStore.Follower follower, SseEmitter emitter) {
-			this.streamId = streamId;
-			this.follower = follower;
-			this.emitter = emitter;
-		}
-
-		void clientGone() {
-			this.gone = true;
-		}
-
-		@Override
-		public void run() {
-			try (this.follower) {
-				while (!this.gone) {
-					LlmStreamStore.Batch batch = this.follower.next(FOLLOW_WAIT);
-					if (batch.missed() > 0) {
-						end(new RelayError(410, "stream_events_evicted", batch.missed() + " events of this reply were "
-								+ "dropped before this client read them (echo.llm.relay.max-stream-bytes); the reply is "
-								+ "incomplete"));
-						return;
-					}
-					for (LlmStreamStore.StoredEvent event : batch.events()) {
-						SseEmitters.send(this.emitter, new RelayEvent(event.event(), event.data()),
-								this.streamId + ":" + event.sequence());
-					}
-					if (batch.finished()) {
-						this.emitter.complete();
-						return;
-					}
-					if (batch.events().isEmpty()) {
-						// The wait ran out: see whether the client is still there, so that it stops counting as one.
-						SseEmitters.heartbeat(this.emitter);
-					}
-				}
-			}
-			catch (IOException ex) {
-				logger.debug("Follower of stream {} gone: {}", this.streamId, ex.toString());
-			}
-			catch (LlmStreamNotFoundException ex) {
-				end(new RelayError(404, "stream_not_found", "This reply expired while it was being followed"));
-			}
-			catch (LlmStreamAbandonedException ex) {
-				logger.info("Follower of stream {} ended: the instance writing it stopped without finishing it",
-						this.streamId);
-				end(new RelayError(502, "stream_abandoned", "The server writing this reply stopped before finishing it; "
-						+ "send the message again"));
-			}
-			catch (RuntimeException ex) {
-				logger.error("Following stream {} failed", this.streamId, ex);
-				end(RelayError.INTERNAL);
-			}
-		}
-
-		private void end(RelayError error) {
-			SseEmitters.endQuietly(this.emitter, error.event());
 		}
 
 	}

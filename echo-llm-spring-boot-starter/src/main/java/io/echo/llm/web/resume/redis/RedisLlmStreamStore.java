@@ -2,7 +2,6 @@ package io.echo.llm.web.resume.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,10 +20,8 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.util.ClassUtils;
 
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND;
-import static io.echo.llm.web.resume.redis.RedisStreamScripts.APPEND_BATCH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.CREATE;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FINISH;
 import static io.echo.llm.web.resume.redis.RedisStreamScripts.FOLLOWERS;
@@ -142,21 +139,9 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 		this.maxStreamBytes = maxStreamBytes;
 		this.writerLease = Objects.requireNonNull(writerLease, "writerLease");
 		this.stopListeners = new RedisStopListeners(connectionFactory, this.stopChannel);
-		this.sender = sender(connectionFactory, this.redis);
+		this.sender = RedisStreamWriter.Sender.of(connectionFactory, this.redis);
 		this.limits = new RedisStreamWriter.Limits(maxStreamBytes, millis(this.liveTtl),
 				millis(writerLease), millis(this.retention), writerLease.toNanos() / 4, CONFIRM_TIMEOUT);
-	}
-
-	// Asynchronous with Lettuce (Boot's default): the writer never waits for Redis. Otherwise (Jedis) each batch
-	// blocks the thread that sends it, which is still one round trip per batch.
-	private static RedisStreamWriter.Sender sender(RedisConnectionFactory connectionFactory, StringRedisTemplate redis) {
-		if (ClassUtils.isPresent("io.lettuce.core.RedisFuture", RedisLlmStreamStore.class.getClassLoader())) {
-			RedisStreamWriter.Sender lettuce = LettuceAppendSender.of(connectionFactory);
-			if (lettuce != null) {
-				return lettuce;
-			}
-		}
-		return (keys, args, done) -> done.accept(redis.execute(APPEND_BATCH, keys, args.toArray()), null);
 	}
 
 	@Override
@@ -363,7 +348,11 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				}
 				return new Batch(List.of(), 0, false);
 			}
-			return toBatch(records);
+			Batch batch = RedisRecords.toBatch(records, this.after);
+			if (!batch.events().isEmpty()) {
+				this.after = batch.events().get(batch.events().size() - 1).sequence();
+			}
+			return batch;
 		}
 
 		/**
@@ -388,42 +377,6 @@ public class RedisLlmStreamStore implements LlmStreamStore, AutoCloseable {
 				}
 			}
 			return seen;
-		}
-
-		private Batch toBatch(List<ByteRecord> records) {
-			List<StoredEvent> events = new ArrayList<>(records.size());
-			long missed = -1;
-			boolean finished = false;
-			for (ByteRecord record : records) {
-				long sequence = record.getId().getTimestamp();
-				if (missed < 0) {
-					missed = Math.max(0, ((record.getId().getSequence() == 0) ? sequence : sequence + 1) - this.after - 1);
-				}
-				if (record.getId().getSequence() != 0) {
-					finished = true;
-					break;
-				}
-				events.add(toEvent(sequence, record.getValue()));
-			}
-			if (!events.isEmpty()) {
-				this.after = events.get(events.size() - 1).sequence();
-			}
-			return new Batch(events, missed, finished);
-		}
-
-		private static StoredEvent toEvent(long sequence, Map<byte[], byte[]> fields) {
-			String event = "";
-			String data = "";
-			for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
-				String value = new String(field.getValue(), StandardCharsets.UTF_8);
-				if (field.getKey().length == 1 && field.getKey()[0] == 'e') {
-					event = value;
-				}
-				else if (field.getKey().length == 1 && field.getKey()[0] == 'd') {
-					data = value;
-				}
-			}
-			return new StoredEvent(sequence, event, data);
 		}
 
 		@Override

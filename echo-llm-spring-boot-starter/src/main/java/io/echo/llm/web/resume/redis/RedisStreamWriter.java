@@ -12,6 +12,9 @@ import io.echo.llm.web.resume.LlmStreamNotFoundException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.ClassUtils;
 
 /**
  * The appends of one stream that this instance writes, sent to Redis in batches: while one batch is on its way, the
@@ -275,6 +278,21 @@ final class RedisStreamWriter {
 	interface Sender {
 
 		void send(List<String> keys, List<String> args, BiConsumer<@Nullable Long, @Nullable Throwable> done);
+
+		/**
+		 * Asynchronous with Lettuce (Boot's default): the writer never waits for Redis. Otherwise (Jedis) each batch
+		 * blocks the thread that sends it, which is still one round trip per batch.
+		 */
+		static Sender of(RedisConnectionFactory connectionFactory, StringRedisTemplate redis) {
+			if (ClassUtils.isPresent("io.lettuce.core.RedisFuture", RedisStreamWriter.class.getClassLoader())) {
+				Sender lettuce = LettuceAppendSender.of(connectionFactory);
+				if (lettuce != null) {
+					return lettuce;
+				}
+			}
+			return (keys, args, done) -> done.accept(redis.execute(RedisStreamScripts.APPEND_BATCH, keys,
+					args.toArray()), null);
+		}
 
 	}
 
