@@ -113,8 +113,26 @@ final class WireParserReader {
 	 * gives their JSON field for field).
 	 */
 	private static Object readRecordList(WireShape shape, JsonParser parser, DeserializationContext context) {
-		List<Object> list = new ArrayList<>(2);
-		for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+		JsonToken token = parser.nextToken();
+		if (token == JsonToken.START_OBJECT) {
+			Object first = readRecord(shape, parser, context);
+			token = parser.nextToken();
+			if (token == JsonToken.END_ARRAY) {
+				// The usual list of one choice (or one part, one tool call): an immutable list, which the record's
+				// List.copyOf keeps rather than copies.
+				return List.of(first);
+			}
+			List<Object> list = new ArrayList<>(4);
+			list.add(first);
+			return readRecordList(shape, parser, token, list, context);
+		}
+		return readRecordList(shape, parser, token, new ArrayList<>(0), context);
+	}
+
+	/** The rest of {@link #readRecordList} from its current token, after the elements already in the list. */
+	private static Object readRecordList(WireShape shape, JsonParser parser, JsonToken current, List<Object> list,
+			DeserializationContext context) {
+		for (JsonToken token = current; token != JsonToken.END_ARRAY; token = parser.nextToken()) {
 			if (token != JsonToken.START_OBJECT) {
 				ArrayNode array = JsonNodeFactory.instance.arrayNode();
 				list.forEach((element) -> array.add(ChatJson.mapper().<JsonNode>valueToTree(element)));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +39,9 @@ final class WireShape {
 
 	/** The canonical constructor taking its arguments as one {@code Object[]}. */
 	private final MethodHandle constructor;
+
+	/** A plain constructor call for the hot types ({@link WireConstructors}), else null: the handle is used. */
+	private final @Nullable Function<Object[], Object> direct;
 
 	private WireShape(Class<?> type) {
 		if (!type.isRecord()) {
@@ -73,6 +77,7 @@ final class WireShape {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("No accessible canonical constructor on " + type.getName(), ex);
 		}
+		this.direct = WireConstructors.of(type);
 	}
 
 	/**
@@ -107,6 +112,9 @@ final class WireShape {
 			}
 		}
 		args[args.length - 1] = (extra != null) ? extra : Map.of();
+		if (this.direct != null) {
+			return this.direct.apply(args);
+		}
 		try {
 			return (Object) this.constructor.invokeExact(args);
 		}
