@@ -39,9 +39,9 @@ final class WireParserReader {
 		long seen = 0;
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
-			WireComponent component = shape.byName.get(name);
+			WireComponent component = shape.component(name);
 			if (component == null) {
-				extra = putOwned(extra, name, context.readTree(parser));
+				extra = putOwned(extra, name, tree(parser, token, context));
 				continue;
 			}
 			long bit = 1L << component.position;
@@ -53,7 +53,7 @@ final class WireParserReader {
 			seen |= bit;
 			Object typed = readFast(component, parser, token, context);
 			if (typed == NOT_FAST || typed instanceof Fallback) {
-				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : context.readTree(parser);
+				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : tree(parser, token, context);
 				Object converted = value.isNull() ? MISMATCH : WireTreeReader.convert(component, value);
 				if (converted == MISMATCH || !WireTreeReader.isExact(component, value)) {
 					extra = putOwned(extra, name, value);
@@ -157,6 +157,21 @@ final class WireParserReader {
 		return list;
 	}
 
+	/**
+	 * The JSON of the value at the current token, as {@code context.readTree} makes it. Scalars without options (a
+	 * string, a boolean, null: the usual unknown field or explicit null) are made here, as Jackson's node
+	 * deserializer makes them, because {@code readTree} looks up and checks that deserializer on every call.
+	 */
+	private static JsonNode tree(JsonParser parser, JsonToken token, DeserializationContext context) {
+		return switch (token) {
+			case VALUE_NULL -> context.getNodeFactory().nullNode();
+			case VALUE_STRING -> context.getNodeFactory().stringNode(parser.getString());
+			case VALUE_TRUE -> context.getNodeFactory().booleanNode(true);
+			case VALUE_FALSE -> context.getNodeFactory().booleanNode(false);
+			default -> context.readTree(parser);
+		};
+	}
+
 	/** Adds the current element and the rest of the array to the given one. */
 	private static Fallback rest(ArrayNode array, JsonParser parser, DeserializationContext context) {
 		array.add(context.readTree(parser));
@@ -184,6 +199,9 @@ final class WireParserReader {
 		private static final long serialVersionUID = 1L;
 
 		private OwnedExtra() {
+			// A record has one to three extra fields as a rule (explicit nulls, a provider field or two): a table of
+			// four, not sixteen, per record of a chunk.
+			super(4);
 		}
 
 	}

@@ -35,6 +35,13 @@ final class WireShape {
 
 	final Map<String, WireComponent> byName = new HashMap<>();
 
+	/**
+	 * By position, the last name instance a parser gave for the component: Jackson hands out one canonical
+	 * instance per name, so {@link #component} finds it by identity before hashing. Written without locking: a
+	 * thread that misses a fresh write just takes the map.
+	 */
+	private final String[] seenNames;
+
 	private final Field extraField;
 
 	/** The canonical constructor taking its arguments as one {@code Object[]}. */
@@ -65,6 +72,7 @@ final class WireShape {
 				this.byName.put(component.jsonName, component);
 			}
 		}
+		this.seenNames = new String[this.components.size()];
 		this.extraField = WireComponent.field(type, last.getName());
 		try {
 			// A handle bound once per type: every chunk builds several records, and a reflective
@@ -87,6 +95,21 @@ final class WireShape {
 	 */
 	static WireShape of(Class<?> type) {
 		return SHAPES.get(type);
+	}
+
+	/** The component of a JSON name, or null for a field the type does not model. */
+	@Nullable WireComponent component(String name) {
+		String[] seen = this.seenNames;
+		for (int i = 0; i < seen.length; i++) {
+			if (seen[i] == name) {
+				return this.components.get(i);
+			}
+		}
+		WireComponent component = this.byName.get(name);
+		if (component != null) {
+			seen[component.position] = name;
+		}
+		return component;
 	}
 
 	/** A new argument array for {@link #construct}: one slot per component, and the last for {@code extra}. */
