@@ -1,9 +1,7 @@
 package io.echo.llm.chat;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
@@ -35,7 +33,7 @@ final class WireParserReader {
 	 */
 	static Object readRecord(WireShape shape, JsonParser parser, DeserializationContext context) {
 		Object[] args = shape.newArgs();
-		@Nullable Map<String, JsonNode> extra = null;
+		@Nullable OwnedExtra extra = null;
 		long seen = 0;
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
@@ -48,7 +46,7 @@ final class WireParserReader {
 			if ((seen & bit) != 0 && extra != null) {
 				// A field sent twice: the last value wins, as in the tree (and in Jackson's binding). An original
 				// kept for the first value would be written in its place, or dropped, and break the round trip.
-				extra.remove(name);
+				extra.removeName(name);
 			}
 			seen |= bit;
 			Object typed = readFast(component, parser, token, context);
@@ -182,28 +180,10 @@ final class WireParserReader {
 	}
 
 	/** As {@link WireTreeReader}'s extra map, for values read from a parser: nodes that nothing else holds. */
-	private static Map<String, JsonNode> putOwned(@Nullable Map<String, JsonNode> extra, String name,
-			JsonNode value) {
-		Map<String, JsonNode> map = (extra != null) ? extra : new OwnedExtra();
-		map.put(name, value);
+	private static OwnedExtra putOwned(@Nullable OwnedExtra extra, String name, JsonNode value) {
+		OwnedExtra map = (extra != null) ? extra : new OwnedExtra();
+		map.add(name, value);
 		return map;
-	}
-
-	/**
-	 * Extra fields this reader read from a parser for one record: the map and its nodes are referenced by nothing
-	 * else, so the record's constructor keeps them rather than copying them ({@link WireValues#copyExtra}). The type
-	 * is not visible outside the package, so no user can pass one, and only this reader makes one.
-	 */
-	static final class OwnedExtra extends LinkedHashMap<String, JsonNode> {
-
-		private static final long serialVersionUID = 1L;
-
-		private OwnedExtra() {
-			// A record has one to three extra fields as a rule (explicit nulls, a provider field or two): a table of
-			// four, not sixteen, per record of a chunk.
-			super(4);
-		}
-
 	}
 
 	/**
