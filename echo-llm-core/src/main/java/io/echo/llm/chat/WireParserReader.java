@@ -35,13 +35,15 @@ final class WireParserReader {
 		Object[] args = shape.newArgs();
 		@Nullable OwnedExtra extra = null;
 		long seen = 0;
+		int next = 0;
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
-			WireComponent component = shape.component(name);
+			WireComponent component = shape.component(name, next);
 			if (component == null) {
 				extra = putOwned(extra, name, tree(parser, token, context));
 				continue;
 			}
+			next = component.position + 1;
 			long bit = 1L << component.position;
 			if ((seen & bit) != 0 && extra != null) {
 				// A field sent twice: the last value wins, as in the tree (and in Jackson's binding). An original

@@ -42,6 +42,8 @@ final class WireShape {
 	 */
 	private final String[] seenNames;
 
+	private final WireComponent[] byPosition;
+
 	private final Field extraField;
 
 	/** The canonical constructor taking its arguments as one {@code Object[]}. */
@@ -73,6 +75,7 @@ final class WireShape {
 			}
 		}
 		this.seenNames = new String[this.components.size()];
+		this.byPosition = this.components.toArray(new WireComponent[0]);
 		this.extraField = WireComponent.field(type, last.getName());
 		try {
 			// A handle bound once per type: every chunk builds several records, and a reflective
@@ -97,12 +100,19 @@ final class WireShape {
 		return SHAPES.get(type);
 	}
 
-	/** The component of a JSON name, or null for a field the type does not model. */
-	@Nullable WireComponent component(String name) {
+	/**
+	 * The component of a JSON name, or null for a field the type does not model.
+	 * @param from the position to try first: the one after the last match, since providers mostly send the fields
+	 * in the order of the record
+	 */
+	@Nullable WireComponent component(String name, int from) {
 		String[] seen = this.seenNames;
+		if (from < seen.length && seen[from] == name) {
+			return this.byPosition[from];
+		}
 		for (int i = 0; i < seen.length; i++) {
 			if (seen[i] == name) {
-				return this.components.get(i);
+				return this.byPosition[i];
 			}
 		}
 		WireComponent component = this.byName.get(name);
