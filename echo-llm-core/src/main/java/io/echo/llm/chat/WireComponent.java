@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * One component of a wire record as the {@link WireCodec} sees it: its JSON name, its position in the canonical
  * constructor and the {@link Kind} of value it holds. Only metadata: how a kind is read and written lives in
- * {@link WireTreeReader}, {@link WireParserReader} and {@link WireWriter}, which switch on {@link #kind}. Immutable,
- * shared by all threads through {@link WireShape}.
+ * {@link WireTreeReader}, {@link WireParserReader} and {@link WireWriter}, which switch on {@link #kind}. Immutable
+ * but for the record shape it caches, shared by all threads through {@link WireShape}.
  */
 final class WireComponent {
 
@@ -36,6 +36,8 @@ final class WireComponent {
 	final @Nullable Class<?> recordType;
 
 	private final Field field;
+
+	private @Nullable WireShape recordShape;
 
 	WireComponent(Class<?> owner, RecordComponent component, int position) {
 		this.position = position;
@@ -66,8 +68,14 @@ final class WireComponent {
 
 	/** The shape of the component's record type, or of its list's element type. */
 	WireShape recordShape() {
-		// Looked up when read (a ClassValue hit) rather than when this shape is built: building one shape builds no other.
-		return WireShape.of(Objects.requireNonNull(this.recordType));
+		// Looked up when first read rather than when this shape is built: building one shape builds no other. Then
+		// kept, saving a ClassValue lookup per value; a race only looks it up twice (shapes are immutable).
+		WireShape shape = this.recordShape;
+		if (shape == null) {
+			shape = WireShape.of(Objects.requireNonNull(this.recordType));
+			this.recordShape = shape;
+		}
+		return shape;
 	}
 
 	static Field field(Class<?> type, String name) {

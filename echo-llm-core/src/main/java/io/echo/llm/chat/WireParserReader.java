@@ -1,9 +1,7 @@
 package io.echo.llm.chat;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
@@ -35,25 +33,27 @@ final class WireParserReader {
 	 */
 	static Object readRecord(WireShape shape, JsonParser parser, DeserializationContext context) {
 		Object[] args = shape.newArgs();
-		@Nullable Map<String, JsonNode> extra = null;
+		@Nullable OwnedExtra extra = null;
 		long seen = 0;
+		int next = 0;
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
-			WireComponent component = shape.byName.get(name);
+			WireComponent component = shape.component(name, next);
 			if (component == null) {
-				extra = putOwned(extra, name, context.readTree(parser));
+				extra = putOwned(extra, name, tree(parser, token, context));
 				continue;
 			}
+			next = component.position + 1;
 			long bit = 1L << component.position;
 			if ((seen & bit) != 0 && extra != null) {
 				// A field sent twice: the last value wins, as in the tree (and in Jackson's binding). An original
 				// kept for the first value would be written in its place, or dropped, and break the round trip.
-				extra.remove(name);
+				extra.removeName(name);
 			}
 			seen |= bit;
 			Object typed = readFast(component, parser, token, context);
 			if (typed == NOT_FAST || typed instanceof Fallback) {
-				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : context.readTree(parser);
+				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : tree(parser, token, context);
 				Object converted = value.isNull() ? MISMATCH : WireTreeReader.convert(component, value);
 				if (converted == MISMATCH || !WireTreeReader.isExact(component, value)) {
 					extra = putOwned(extra, name, value);
@@ -113,8 +113,26 @@ final class WireParserReader {
 	 * gives their JSON field for field).
 	 */
 	private static Object readRecordList(WireShape shape, JsonParser parser, DeserializationContext context) {
-		List<Object> list = new ArrayList<>(2);
-		for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+		JsonToken token = parser.nextToken();
+		if (token == JsonToken.START_OBJECT) {
+			Object first = readRecord(shape, parser, context);
+			token = parser.nextToken();
+			if (token == JsonToken.END_ARRAY) {
+				// The usual list of one choice (or one part, one tool call): an immutable list, which the record's
+				// List.copyOf keeps rather than copies.
+				return List.of(first);
+			}
+			List<Object> list = new ArrayList<>(4);
+			list.add(first);
+			return readRecordList(shape, parser, token, list, context);
+		}
+		return readRecordList(shape, parser, token, new ArrayList<>(0), context);
+	}
+
+	/** The rest of {@link #readRecordList} from its current token, after the elements already in the list. */
+	private static Object readRecordList(WireShape shape, JsonParser parser, JsonToken current, List<Object> list,
+			DeserializationContext context) {
+		for (JsonToken token = current; token != JsonToken.END_ARRAY; token = parser.nextToken()) {
 			if (token != JsonToken.START_OBJECT) {
 				ArrayNode array = JsonNodeFactory.instance.arrayNode();
 				list.forEach((element) -> array.add(ChatJson.mapper().<JsonNode>valueToTree(element)));
@@ -139,6 +157,21 @@ final class WireParserReader {
 		return list;
 	}
 
+	/**
+	 * The JSON of the value at the current token, as {@code context.readTree} makes it. Scalars without options (a
+	 * string, a boolean, null: the usual unknown field or explicit null) are made here, as Jackson's node
+	 * deserializer makes them, because {@code readTree} looks up and checks that deserializer on every call.
+	 */
+	private static JsonNode tree(JsonParser parser, JsonToken token, DeserializationContext context) {
+		return switch (token) {
+			case VALUE_NULL -> context.getNodeFactory().nullNode();
+			case VALUE_STRING -> context.getNodeFactory().stringNode(parser.getString());
+			case VALUE_TRUE -> context.getNodeFactory().booleanNode(true);
+			case VALUE_FALSE -> context.getNodeFactory().booleanNode(false);
+			default -> context.readTree(parser);
+		};
+	}
+
 	/** Adds the current element and the rest of the array to the given one. */
 	private static Fallback rest(ArrayNode array, JsonParser parser, DeserializationContext context) {
 		array.add(context.readTree(parser));
@@ -149,25 +182,10 @@ final class WireParserReader {
 	}
 
 	/** As {@link WireTreeReader}'s extra map, for values read from a parser: nodes that nothing else holds. */
-	private static Map<String, JsonNode> putOwned(@Nullable Map<String, JsonNode> extra, String name,
-			JsonNode value) {
-		Map<String, JsonNode> map = (extra != null) ? extra : new OwnedExtra();
-		map.put(name, value);
+	private static OwnedExtra putOwned(@Nullable OwnedExtra extra, String name, JsonNode value) {
+		OwnedExtra map = (extra != null) ? extra : new OwnedExtra();
+		map.add(name, value);
 		return map;
-	}
-
-	/**
-	 * Extra fields this reader read from a parser for one record: the map and its nodes are referenced by nothing
-	 * else, so the record's constructor keeps them rather than copying them ({@link WireValues#copyExtra}). The type
-	 * is not visible outside the package, so no user can pass one, and only this reader makes one.
-	 */
-	static final class OwnedExtra extends LinkedHashMap<String, JsonNode> {
-
-		private static final long serialVersionUID = 1L;
-
-		private OwnedExtra() {
-		}
-
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -34,10 +35,22 @@ final class WireShape {
 
 	final Map<String, WireComponent> byName = new HashMap<>();
 
+	/**
+	 * By position, the last name instance a parser gave for the component: Jackson hands out one canonical
+	 * instance per name, so {@link #component} finds it by identity before hashing. Written without locking: a
+	 * thread that misses a fresh write just takes the map.
+	 */
+	private final String[] seenNames;
+
+	private final WireComponent[] byPosition;
+
 	private final Field extraField;
 
 	/** The canonical constructor taking its arguments as one {@code Object[]}. */
 	private final MethodHandle constructor;
+
+	/** A plain constructor call for the hot types ({@link WireConstructors}), else null: the handle is used. */
+	private final @Nullable Function<Object[], Object> direct;
 
 	private WireShape(Class<?> type) {
 		if (!type.isRecord()) {
@@ -61,6 +74,8 @@ final class WireShape {
 				this.byName.put(component.jsonName, component);
 			}
 		}
+		this.seenNames = new String[this.components.size()];
+		this.byPosition = this.components.toArray(new WireComponent[0]);
 		this.extraField = WireComponent.field(type, last.getName());
 		try {
 			// A handle bound once per type: every chunk builds several records, and a reflective
@@ -73,6 +88,7 @@ final class WireShape {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("No accessible canonical constructor on " + type.getName(), ex);
 		}
+		this.direct = WireConstructors.of(type);
 	}
 
 	/**
@@ -82,6 +98,28 @@ final class WireShape {
 	 */
 	static WireShape of(Class<?> type) {
 		return SHAPES.get(type);
+	}
+
+	/**
+	 * The component of a JSON name, or null for a field the type does not model.
+	 * @param from the position to try first: the one after the last match, since providers mostly send the fields
+	 * in the order of the record
+	 */
+	@Nullable WireComponent component(String name, int from) {
+		String[] seen = this.seenNames;
+		if (from < seen.length && seen[from] == name) {
+			return this.byPosition[from];
+		}
+		for (int i = 0; i < seen.length; i++) {
+			if (seen[i] == name) {
+				return this.byPosition[i];
+			}
+		}
+		WireComponent component = this.byName.get(name);
+		if (component != null) {
+			seen[component.position] = name;
+		}
+		return component;
 	}
 
 	/** A new argument array for {@link #construct}: one slot per component, and the last for {@code extra}. */
@@ -107,6 +145,9 @@ final class WireShape {
 			}
 		}
 		args[args.length - 1] = (extra != null) ? extra : Map.of();
+		if (this.direct != null) {
+			return this.direct.apply(args);
+		}
 		try {
 			return (Object) this.constructor.invokeExact(args);
 		}

@@ -25,9 +25,10 @@ final class WireValues {
 		if (extra == null || extra.isEmpty()) {
 			return Collections.emptyMap();
 		}
-		if (extra instanceof WireParserReader.OwnedExtra owned) {
+		if (extra instanceof OwnedExtra owned && owned.keep()) {
 			// Built by the codec from a parser for the record being constructed: no one else holds it or its nodes.
-			return Collections.unmodifiableMap(owned);
+			// Only once: the record's accessor, which passes its map here again, hands out a copy.
+			return owned;
 		}
 		Map<String, JsonNode> copy = new LinkedHashMap<>(extra.size() * 2);
 		extra.forEach((name, value) -> copy.put(Objects.requireNonNull(name, "extra field name"),

@@ -96,6 +96,9 @@ final class ChunkDecoder {
 		if (choices.isEmpty()) {
 			return List.of();
 		}
+		if (choices.size() == 1) {
+			return List.of(new ChoiceEnd(choices.get(0).index(), ChunkSignals.finished(choices.get(0))));
+		}
 		List<ChoiceEnd> ends = new ArrayList<>(choices.size());
 		for (ChunkChoice choice : choices) {
 			ends.add(new ChoiceEnd(choice.index(), ChunkSignals.finished(choice)));

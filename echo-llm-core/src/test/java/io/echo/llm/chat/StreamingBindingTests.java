@@ -1,13 +1,17 @@
 package io.echo.llm.chat;
 
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Binding straight from the text (the engine's path) gives what binding from the JSON tree gives, also for the
@@ -44,6 +48,15 @@ class StreamingBindingTests {
 				Arguments.of(ChatCompletionChunk.class,
 						"{\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[{\"token\":\"a\",\"logprob\":-0.1}]},"
 								+ "\"delta\":{\"reasoning_content\":\"r\",\"reasoning\":\"r\"}}]}"),
+				// Many extras (the map indexes them beyond eight), an extra sent twice (keeps its place, takes the
+				// last value) and modelled fields sent twice with explicit nulls in between.
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"a1\":1,\"a2\":null,\"a3\":\"x\",\"a4\":true,\"a5\":false,\"a6\":[1],\"a7\":{\"k\":1},"
+								+ "\"a8\":2.5,\"a9\":\"y\",\"a3\":\"z\",\"id\":null,\"a10\":null,\"id\":null,"
+								+ "\"model\":null,\"id\":\"i\",\"choices\":[]}"),
+				Arguments.of(ChatCompletionChunk.class,
+						"{\"id\":null,\"b\":1,\"id\":\"i\",\"b\":2,\"model\":null,\"id\":null,\"choices\":[{\"index\":0,"
+								+ "\"finish_reason\":null,\"logprobs\":null,\"finish_reason\":\"stop\",\"x\":\"\"}]}"),
 				Arguments.of(ChatCompletionRequest.class,
 						"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":\"x\",\"temperature\":1}"),
 				Arguments.of(ChatCompletionRequest.class,
@@ -57,6 +70,29 @@ class StreamingBindingTests {
 		Object fromText = MAPPER.readValue(json, type);
 		assertThat(fromText).isEqualTo(MAPPER.treeToValue(MAPPER.readTree(json), type));
 		assertThat(MAPPER.readTree(MAPPER.writeValueAsString(fromText))).isEqualTo(MAPPER.readTree(json));
+		Object fromTree = MAPPER.treeToValue(MAPPER.readTree(json), type);
+		assertThat(fromText).hasSameHashCodeAs(fromTree);
+	}
+
+	@ParameterizedTest
+	@MethodSource("values")
+	void extraOfValueBoundFromTextIsReadOnlyAndHandedOutAsACopy(Class<?> type, String json) throws Exception {
+		Object fromText = MAPPER.readValue(json, type);
+		Map<String, JsonNode> kept = WireShape.of(type).extra(fromText);
+		Map<String, JsonNode> handedOut = (fromText instanceof ChatCompletionChunk chunk) ? chunk.extra()
+				: ((ChatCompletionRequest) fromText).extra();
+		assertThat(handedOut).isEqualTo(kept);
+		if (kept.isEmpty()) {
+			return;
+		}
+		assertThat(handedOut).isNotSameAs(kept);
+		String name = kept.keySet().iterator().next();
+		assertThatThrownBy(() -> handedOut.remove(name)).isInstanceOf(UnsupportedOperationException.class);
+		assertThatThrownBy(() -> kept.remove(name)).isInstanceOf(UnsupportedOperationException.class);
+		assertThatThrownBy(() -> kept.put(name, NullNode.getInstance()))
+			.isInstanceOf(UnsupportedOperationException.class);
+		assertThatThrownBy(() -> kept.entrySet().iterator().next().setValue(NullNode.getInstance()))
+			.isInstanceOf(UnsupportedOperationException.class);
 	}
 
 }
