@@ -130,7 +130,8 @@ public class EchoLlmProperties extends LlmClientProperties {
 
 		/**
 		 * Longest time a relayed event waits to be written and flushed together with the events that follow it; an
-		 * error event and the end of a stream never wait. 0 writes and flushes every event on its own.
+		 * error event and the end of a stream never wait. 0 writes and flushes every event on its own, as does a relay on
+		 * a pool of platform threads (each stream holds one of its threads; a deferred flush would need another).
 		 */
 		private Duration flushInterval = RelaySettings.DEFAULT_FLUSH_INTERVAL;
 

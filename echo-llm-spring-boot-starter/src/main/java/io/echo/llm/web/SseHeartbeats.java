@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -71,11 +73,20 @@ public final class SseHeartbeats implements AutoCloseable {
 	 */
 	public SseHeartbeats(Executor executor, Duration flushInterval) {
 		this.executor = executor;
-		this.flushInterval = Objects.requireNonNull(flushInterval, "flushInterval");
+		Objects.requireNonNull(flushInterval, "flushInterval");
+		// A deferred flush needs a thread of the executor for a moment. A pool of platform threads has none to spare:
+		// each relay holds one for its whole stream, so the flush would wait behind them (a queue) or take the thread
+		// a new stream needs (queue-capacity 0, as the relay asks), which then gets 503. There every event is written
+		// at once, as with a zero interval; virtual threads (a thread per task) batch.
+		this.flushInterval = isPool(executor) ? Duration.ZERO : flushInterval;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("echo-llm-relay-");
 		threads.setDaemon(true);
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
 		this.scheduler.setRemoveOnCancelPolicy(true);
+	}
+
+	private static boolean isPool(Executor executor) {
+		return executor instanceof ThreadPoolTaskExecutor || executor instanceof ThreadPoolExecutor;
 	}
 
 	/** Returns a watch for the emitter; it does nothing until {@link Watch#start started}. */

@@ -16,7 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -95,6 +100,19 @@ class LlmSseRelayFlushTests {
 	}
 
 	@Test
+	void onAPoolOfPlatformThreadsEveryEventIsWrittenAtOnce() throws IOException {
+		// Boot's pool as the relay asks it to be sized: one thread per stream, no queue. A deferred flush would find
+		// no thread (the stream holds the only one), and the tokens after the first would wait for the upstream.
+		start("300ms", Map.of("spring.task.execution.pool.core-size", "1", "spring.task.execution.pool.max-size", "1",
+				"spring.task.execution.pool.queue-capacity", "0"), new Class<?>[0]);
+		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
+		try (SseClient client = chat()) {
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
+			assertThat(events).hasSize(3);
+		}
+	}
+
+	@Test
 	void zeroWritesEveryEventAtOnce() throws IOException {
 		start("0", Map.of());
 		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
@@ -104,11 +122,26 @@ class LlmSseRelayFlushTests {
 		}
 	}
 
+	// A thread per task, as virtual threads give on Java 21+ (these tests run on 17 too): deferred flushes batch.
 	private void start(String flushInterval, Map<String, Object> more) {
+		start(flushInterval, more, ThreadPerTask.class);
+	}
+
+	private void start(String flushInterval, Map<String, Object> more, Class<?>... configurations) {
 		Map<String, Object> properties = new java.util.HashMap<>(more);
 		properties.put("echo.llm.base-url", this.upstream.baseUrl());
 		properties.put("echo.llm.relay.flush-interval", flushInterval);
-		this.instance = RelayTestApplication.start(properties);
+		this.instance = RelayTestApplication.start(properties, configurations);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThreadPerTask {
+
+		@Bean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
+		AsyncTaskExecutor applicationTaskExecutor() {
+			return new SimpleAsyncTaskExecutor("relay-");
+		}
+
 	}
 
 	private SseClient chat() {

@@ -25,7 +25,12 @@ public class RelayTestApplication {
 
 	/** Starts one instance on a random port with the given properties. */
 	public static ConfigurableApplicationContext start(Map<String, Object> properties) {
-		return new SpringApplicationBuilder(RelayTestApplication.class).web(WebApplicationType.SERVLET)
+		return start(properties, new Class<?>[0]);
+	}
+
+	/** Starts one instance on a random port with the given properties and more configuration classes. */
+	public static ConfigurableApplicationContext start(Map<String, Object> properties, Class<?>... more) {
+		return new SpringApplicationBuilder(RelayTestApplication.class).sources(more).web(WebApplicationType.SERVLET)
 			.properties(properties)
 			.properties(Map.of("server.port", "0", "spring.main.banner-mode", "off"))
 			.run();
