@@ -21,18 +21,15 @@ import io.echo.llm.chat.ChatJson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.retry.RetryException;
-import org.springframework.core.retry.RetryTemplate;
-import org.springframework.core.retry.Retryable;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The {@link LlmStreamService} over Spring's {@link RestClient}: retries with Spring Framework's core retry until a
- * response opens (and, for a stream, until the first chunk is handed out), then streams the body through
- * {@link DefaultChatCompletionStream}. Not API.
+ * The {@link LlmStreamService} over Spring's {@link RestClient}: prepares the request, opens it through a
+ * {@link RetryingCall} (the retry loop, until a response opens and, for a stream, until the first chunk is handed
+ * out), checks what came back, then streams the body through {@link DefaultChatCompletionStream}. Not API.
  */
 public final class DefaultLlmStreamService implements LlmStreamService {
 
@@ -96,19 +93,19 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	@Override
 	public ChatCompletionStream stream(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
 		ChatCompletionRequest prepared = prepare(request, true);
-		Call call = new Call(prepared, true, cancellation);
+		RetryingCall call = call(prepared, true, cancellation);
 		ChatTransport.Opened opened = call.open(null, EVENT_STREAM);
 		if (ResponseChecks.isJson(opened.headers())) {
-			rejectJsonInsteadOfStream(opened, call.tracker);
+			rejectJsonInsteadOfStream(opened, call.tracker());
 		}
 		LlmInvalidResponseException wrongType = ResponseChecks.notAnEventStream(opened.headers(),
 				this.transport.uri(), this.transport.secrets()::mask);
 		if (wrongType != null) {
 			opened.exchange().close();
-			call.tracker.end(Outcome.ERROR, wrongType);
+			call.tracker().end(Outcome.ERROR, wrongType);
 			throw wrongType;
 		}
-		DefaultChatCompletionStream stream = new DefaultChatCompletionStream(opened, call, call.tracker,
+		DefaultChatCompletionStream stream = new DefaultChatCompletionStream(opened, call, call.tracker(),
 				this.transport, this.settings.maxEventBytes());
 		call.opened(stream);
 		return stream;
@@ -147,16 +144,16 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 	@Override
 	public ChatCompletionResponse complete(ChatCompletionRequest request, @Nullable LlmCancellation cancellation) {
 		ChatCompletionRequest prepared = prepare(request, false);
-		Call call = new Call(prepared, false, cancellation);
+		RetryingCall call = call(prepared, false, cancellation);
 		ChatTransport.Opened opened = call.open(null, MediaType.APPLICATION_JSON);
 		try {
-			ChatCompletionResponse response = readResponse(opened, call.tracker);
-			call.tracker.response(response);
-			call.tracker.end(Outcome.SUCCESS, null);
+			ChatCompletionResponse response = readResponse(opened, call.tracker());
+			call.tracker().response(response);
+			call.tracker().end(Outcome.SUCCESS, null);
 			return response;
 		}
 		catch (LlmException ex) {
-			call.tracker.end((ex instanceof LlmCancelledException) ? Outcome.CANCELLED : Outcome.ERROR, ex);
+			call.tracker().end((ex instanceof LlmCancelledException) ? Outcome.CANCELLED : Outcome.ERROR, ex);
 			throw ex;
 		}
 		finally {
@@ -232,164 +229,26 @@ public final class DefaultLlmStreamService implements LlmStreamService {
 		return out.toByteArray();
 	}
 
-	/**
-	 * One call: its listener, its retry state, and the request bytes sent by every attempt. Runs on the caller's
-	 * thread (then the thread that iterates the stream, when it reopens); {@link #cancel()} comes from any thread, so
-	 * {@code stream} is volatile.
-	 */
-	private final class Call implements DefaultChatCompletionStream.Reopener {
-
-		private final CallTracker tracker;
-
-		private final CallRetry retry;
-
-		private final RetryTemplate template;
-
-		private final byte[] body;
-
-		private final long start;
-
-		/** The stream once it opened, for a cancel through the caller's {@link LlmCancellation}. */
-		private volatile @Nullable DefaultChatCompletionStream stream;
-
-		Call(ChatCompletionRequest request, boolean streaming, @Nullable LlmCancellation cancellation) {
-			this.tracker = CallTracker.start(DefaultLlmStreamService.this.listener,
-					new LlmCallListener.CallInfo(DefaultLlmStreamService.this.clientName, request.model(), streaming,
-							DefaultLlmStreamService.this.serverAddress, DefaultLlmStreamService.this.serverPort));
-			this.retry = new CallRetry(DefaultLlmStreamService.this.settings);
-			if (cancellation != null) {
-				// Forgotten when the call ends, so that a signal kept for long holds no finished calls.
-				this.tracker.onEnd(cancellation.onCancel(this::cancelCall));
-			}
-			this.template = new RetryTemplate(this.retry);
-			this.start = DefaultLlmStreamService.this.transport.watchdog().now();
-			if (logger.isDebugEnabled()) {
-				logger.debug("{} chat completion: client={}, model={}, messages={}",
-						streaming ? "Streaming" : "Requesting", DefaultLlmStreamService.this.clientName,
-						request.model(), request.messages().size());
-			}
-			try {
-				this.body = ChatJson.mapper().writeValueAsBytes(request);
-			}
-			catch (JacksonException ex) {
-				LlmException failure = new LlmException(
-						"Could not write the request as JSON: " + ex.getOriginalMessage(), ex);
-				this.tracker.end(Outcome.ERROR, failure);
-				throw failure;
-			}
+	/** Starts one call: its listener is told now, and its request is written once for every attempt. */
+	private RetryingCall call(ChatCompletionRequest request, boolean streaming,
+			@Nullable LlmCancellation cancellation) {
+		CallTracker tracker = CallTracker.start(this.listener, new LlmCallListener.CallInfo(this.clientName,
+				request.model(), streaming, this.serverAddress, this.serverPort));
+		if (logger.isDebugEnabled()) {
+			logger.debug("{} chat completion: client={}, model={}, messages={}", streaming ? "Streaming" : "Requesting",
+					this.clientName, request.model(), request.messages().size());
 		}
-
-		@Override
-		public ChatTransport.Opened reopen(LlmException failure) {
-			return open(failure, EVENT_STREAM);
+		byte[] body;
+		try {
+			body = ChatJson.mapper().writeValueAsBytes(request);
 		}
-
-		@Override
-		public void cancel() {
-			this.retry.cancel();
+		catch (JacksonException ex) {
+			LlmException failure = new LlmException("Could not write the request as JSON: " + ex.getOriginalMessage(),
+					ex);
+			tracker.end(Outcome.ERROR, failure);
+			throw failure;
 		}
-
-		void opened(DefaultChatCompletionStream opened) {
-			this.stream = opened;
-			if (this.retry.cancelled()) {
-				opened.cancel();
-			}
-		}
-
-		/** Through the caller's {@link LlmCancellation}: whatever phase the call is in. */
-		private void cancelCall() {
-			this.retry.cancel();
-			DefaultChatCompletionStream opened = this.stream;
-			if (opened != null) {
-				opened.cancel();
-			}
-		}
-
-		/**
-		 * Sends attempts until one opens or the policy gives up.
-		 * @param pending a failure of an attempt that opened but timed out before its first chunk, to retry
-		 * from, or {@code null} for the first attempt of the call
-		 */
-		ChatTransport.Opened open(@Nullable LlmException pending, MediaType accept) {
-			Attempt attempt = new Attempt(pending, accept);
-			try {
-				return this.template.execute(attempt);
-			}
-			catch (RetryException ex) {
-				LlmException failure = (ex.getCause() instanceof LlmException llm) ? llm
-						: new LlmException("LLM call failed: " + ex.getCause(), ex.getCause());
-				if (this.retry.waitTooLong()) {
-					logger.debug("Not retrying: the server asked to wait longer than maxRetryAfter ({})",
-							DefaultLlmStreamService.this.settings.maxRetryAfter());
-				}
-				if (Thread.currentThread().isInterrupted()) {
-					// Also an interrupt that missed CallRetry's wait and hit RetryTemplate's own (zero) sleep.
-					this.retry.cancel();
-				}
-				if (this.retry.cancelled()) {
-					// Cancelled or interrupted, possibly while waiting to retry: the caller stopped the call, which
-					// did not fail by itself.
-					this.tracker.end(Outcome.CANCELLED, null);
-					if (failure instanceof LlmCancelledException) {
-						throw failure;
-					}
-					throw new LlmCancelledException("The LLM call was cancelled before it completed; its last "
-							+ "attempt failed with " + failure.getClass().getSimpleName(), failure);
-				}
-				this.tracker.end(Outcome.ERROR, failure);
-				throw failure;
-			}
-		}
-
-		@Override
-		public boolean cancelled() {
-			return this.retry.cancelled();
-		}
-
-		/**
-		 * One run of the retry template; a pending failure is replayed first so that the policy decides on it. Used by
-		 * the call's thread only.
-		 */
-		private final class Attempt implements Retryable<ChatTransport.Opened> {
-
-			private @Nullable LlmException pending;
-
-			private final MediaType accept;
-
-			Attempt(@Nullable LlmException pending, MediaType accept) {
-				this.pending = pending;
-				this.accept = accept;
-			}
-
-			@Override
-			public ChatTransport.Opened execute() {
-				LlmException replay = this.pending;
-				if (replay != null) {
-					this.pending = null;
-					throw replay;
-				}
-				CallRetry retry = Call.this.retry;
-				if (retry.cancelled() || Thread.currentThread().isInterrupted()) {
-					// Cancelled before the call started, or between attempts: send nothing more.
-					throw new LlmCancelledException("The LLM call was cancelled", null);
-				}
-				Throwable previous = retry.lastFailure();
-				int number = retry.startAttempt();
-				if (number > 1 && previous != null) {
-					logger.debug("Attempt {} after: {}", number, previous.getMessage());
-					Call.this.tracker.retry(number - 1, previous);
-				}
-				return DefaultLlmStreamService.this.transport.open(Call.this.body, this.accept, Call.this.start,
-						retry, Call.this.tracker);
-			}
-
-			@Override
-			public String getName() {
-				return "LLM chat completion";
-			}
-
-		}
-
+		return new RetryingCall(this.transport, this.settings, tracker, body, cancellation);
 	}
 
 }
