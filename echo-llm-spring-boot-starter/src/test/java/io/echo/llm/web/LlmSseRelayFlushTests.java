@@ -103,11 +103,13 @@ class LlmSseRelayFlushTests {
 	void onAPoolOfPlatformThreadsEveryEventIsWrittenAtOnce() throws IOException {
 		// Boot's pool as the relay asks it to be sized: one thread per stream, no queue. A deferred flush would find
 		// no thread (the stream holds the only one), and the tokens after the first would wait for the upstream.
+		// The idle timeout ends the held stream (its error flushes everything) and frees the thread: well after the
+		// deadline below, soon enough that the test does not wait for the pool at shutdown.
 		start("300ms", Map.of("spring.task.execution.pool.core-size", "1", "spring.task.execution.pool.max-size", "1",
-				"spring.task.execution.pool.queue-capacity", "0"), new Class<?>[0]);
+				"spring.task.execution.pool.queue-capacity", "0", "echo.llm.timeouts.idle", "4s"), new Class<?>[0]);
 		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
 		try (SseClient client = chat()) {
-			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
+			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> client.next(3));
 			assertThat(events).hasSize(3);
 		}
 	}
