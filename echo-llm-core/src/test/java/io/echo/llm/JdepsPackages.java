@@ -151,7 +151,11 @@ public final class JdepsPackages {
 		return out.toString(StandardCharsets.UTF_8);
 	}
 
-	/** The dotted names of the directories under {@code root} that hold at least one file ending in {@code suffix}. */
+	/**
+	 * The dotted names of the directories under {@code root} that hold at least one file ending in {@code suffix}.
+	 * Classes Spring AOT generated ({@code Foo__BeanDefinitions}, in the package of the configuration they stand for,
+	 * which may be another module's: {@code aot-smoke.sh} leaves them in the sample's classes) are not the module's.
+	 */
 	private static Set<String> packagesOf(Path root, String suffix) {
 		Set<String> packages = new TreeSet<>();
 		if (!Files.isDirectory(root)) {
@@ -159,7 +163,7 @@ public final class JdepsPackages {
 		}
 		try (Stream<Path> files = Files.walk(root)) {
 			files.filter((file) -> file.toString().endsWith(suffix) && !file.endsWith("package-info.java")
-					&& !file.endsWith("package-info.class"))
+					&& !file.endsWith("package-info.class") && !file.getFileName().toString().contains("__"))
 				.forEach((file) -> packages.add(root.relativize(file.getParent())
 					.toString()
 					.replace(file.getFileSystem().getSeparator(), ".")));
