@@ -76,11 +76,9 @@ final class ApacheTransport implements HttpTransport {
 	 * Threads: the sending thread sets the handle (through the exec hook) and the body; the watchdog or a cancelling
 	 * thread reads them to abort, hence both volatile.
 	 */
-	static final class ApacheConnection implements Connection {
+	static final class ApacheConnection extends BodyConnection {
 
 		private volatile @Nullable Runnable abortHandle;
-
-		private volatile @Nullable InputStream body;
 
 		@Override
 		public void register(Runnable abortHandle) {
@@ -89,7 +87,7 @@ final class ApacheTransport implements HttpTransport {
 
 		@Override
 		public void attach(InputStream body) {
-			this.body = body;
+			super.attach(body);
 			if (this.abortHandle == null) {
 				// A client built without ApacheHttpClients: its body stream can still drop the connection.
 				Runnable handle = Bodies.abortHandle(body);
@@ -97,11 +95,6 @@ final class ApacheTransport implements HttpTransport {
 					this.abortHandle = handle;
 				}
 			}
-		}
-
-		@Override
-		public @Nullable InputStream body() {
-			return this.body;
 		}
 
 		@Override
@@ -113,7 +106,7 @@ final class ApacheTransport implements HttpTransport {
 			}
 			else {
 				// No handle and a body that is not Apache's stream (none at all, or an empty one): closing returns.
-				HttpTransport.closeQuietly(this.body);
+				HttpTransport.closeQuietly(body());
 			}
 		}
 
@@ -126,7 +119,7 @@ final class ApacheTransport implements HttpTransport {
 		@Override
 		public void finish(TimeoutWatchdog watchdog) {
 			Runnable handle = this.abortHandle;
-			InputStream current = this.body;
+			InputStream current = body();
 			if (handle == null || current == null) {
 				return;
 			}
@@ -154,7 +147,7 @@ final class ApacheTransport implements HttpTransport {
 			if (handle != null) {
 				handle.run();
 			}
-			HttpTransport.closeQuietly(this.body);
+			super.close();
 		}
 
 	}

@@ -2,11 +2,8 @@ package io.echo.llm.internal;
 
 import java.io.InputStream;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -116,23 +113,11 @@ final class GivenTransport implements HttpTransport {
 	 * {@link Closers#THREADS} such, then later aborts queue, and the reader's own close or the server ends them.
 	 * Threads: the sending thread sets {@code body}; an aborting thread reads it, hence volatile.
 	 */
-	static final class Other implements Connection {
-
-		private volatile @Nullable InputStream body;
-
-		@Override
-		public void attach(InputStream body) {
-			this.body = body;
-		}
-
-		@Override
-		public @Nullable InputStream body() {
-			return this.body;
-		}
+	static final class Other extends BodyConnection {
 
 		@Override
 		public void abort() {
-			InputStream current = this.body;
+			InputStream current = body();
 			if (current != null) {
 				try {
 					Closers.EXECUTOR.execute(() -> HttpTransport.closeQuietly(current));
@@ -143,15 +128,6 @@ final class GivenTransport implements HttpTransport {
 			}
 		}
 
-		@Override
-		public void finish(TimeoutWatchdog watchdog) {
-		}
-
-		@Override
-		public void close() {
-			HttpTransport.closeQuietly(this.body);
-		}
-
 	}
 
 	/** Bounded daemon threads that close the body streams of unknown clients on abort; they end when idle. */
@@ -159,19 +135,8 @@ final class GivenTransport implements HttpTransport {
 
 		static final int THREADS = 4;
 
-		static final ExecutorService EXECUTOR = create();
-
-		private static ExecutorService create() {
-			AtomicInteger count = new AtomicInteger();
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(10_000), (task) -> {
-						Thread thread = new Thread(task, "echo-llm-abort-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			executor.allowCoreThreadTimeOut(true);
-			return executor;
-		}
+		static final ExecutorService EXECUTOR = DaemonPools.create("echo-llm-abort-", THREADS, 10_000,
+				new ThreadPoolExecutor.AbortPolicy());
 
 	}
 

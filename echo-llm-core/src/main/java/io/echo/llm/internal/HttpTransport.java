@@ -73,6 +73,36 @@ interface HttpTransport {
 
 	}
 
+	/**
+	 * What every connection keeps: the body once the headers arrived, closed on {@link #close()}. Threads: the sending
+	 * thread attaches it; an aborting thread reads it, hence volatile.
+	 */
+	abstract class BodyConnection implements Connection {
+
+		private volatile @Nullable InputStream body;
+
+		@Override
+		public void attach(InputStream body) {
+			this.body = body;
+		}
+
+		@Override
+		public @Nullable InputStream body() {
+			return this.body;
+		}
+
+		/** Nothing to drain for by default: {@link #close()} releases the connection as after an early end. */
+		@Override
+		public void finish(TimeoutWatchdog watchdog) {
+		}
+
+		@Override
+		public void close() {
+			closeQuietly(this.body);
+		}
+
+	}
+
 	/** Closes a body stream, ignoring a failure: closing is all we wanted, and a failure means it is gone already. */
 	static void closeQuietly(@Nullable InputStream body) {
 		if (body != null) {

@@ -4,9 +4,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.echo.llm.LlmClientSettings;
@@ -58,11 +56,9 @@ final class JdkTransport implements HttpTransport {
 	 * Aborting and closing both close the body stream, which returns at once. Threads: the sending thread sets the
 	 * body; the watchdog or a cancelling thread reads it to abort, hence volatile.
 	 */
-	static final class JdkConnection implements Connection {
+	static final class JdkConnection extends BodyConnection {
 
 		private final HeaderWait headerWait = new HeaderWait();
-
-		private volatile @Nullable InputStream body;
 
 		@Override
 		public void awaitingHeaders() {
@@ -75,29 +71,9 @@ final class JdkTransport implements HttpTransport {
 		}
 
 		@Override
-		public void attach(InputStream body) {
-			this.body = body;
-		}
-
-		@Override
-		public @Nullable InputStream body() {
-			return this.body;
-		}
-
-		@Override
 		public void abort() {
 			this.headerWait.interrupt();
-			HttpTransport.closeQuietly(this.body);
-		}
-
-		@Override
-		public void finish(TimeoutWatchdog watchdog) {
-			// Nothing to drain for: close() releases the connection as it would after an early end.
-		}
-
-		@Override
-		public void close() {
-			HttpTransport.closeQuietly(this.body);
+			HttpTransport.closeQuietly(body());
 		}
 
 	}
@@ -191,20 +167,8 @@ final class JdkTransport implements HttpTransport {
 	 */
 	private static final class BodyWriters {
 
-		static final ExecutorService EXECUTOR = create();
-
-		private static ExecutorService create() {
-			AtomicInteger count = new AtomicInteger();
-			// Threads end 5 s after their last body: a burst of calls leaves none behind for long.
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(8, 8, 5, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(10_000), (task) -> {
-						Thread thread = new Thread(task, "echo-llm-body-writer-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			executor.allowCoreThreadTimeOut(true);
-			return executor;
-		}
+		static final ExecutorService EXECUTOR = DaemonPools.create("echo-llm-body-writer-", 8, 10_000,
+				new ThreadPoolExecutor.AbortPolicy());
 
 	}
 
