@@ -1,23 +1,17 @@
 package io.echo.llm;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -26,7 +20,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import io.echo.llm.chat.ChatCompletionChunk;
 import org.junit.jupiter.api.AfterEach;
@@ -64,8 +57,6 @@ class LlmStreamServicePoolTests {
 
 	/** Apache's idle eviction, made short here; ApacheHttpClients.MAX_IDLE says why the default is what it is. */
 	private static final String IDLE_EVICTION_PROPERTY = "echo.llm.http.max-idle-ms";
-
-	private static final String CLOSE_WAIT = "08";
 
 	private KeepAliveUpstream upstream;
 
@@ -118,11 +109,11 @@ class LlmStreamServicePoolTests {
 			Thread.sleep(50);
 		}
 		assertThat(this.upstream.openConnections()).isZero();
-		while ((closeWaitSockets(this.upstream.port()) > 0 || liveThreads() > threadsBefore + 2)
+		while ((ProcSockets.closeWaitTo(this.upstream.port()) > 0 || liveThreads() > threadsBefore + 2)
 				&& System.nanoTime() < deadline) {
 			Thread.sleep(100);
 		}
-		assertThat(closeWaitSockets(this.upstream.port())).as("sockets in CLOSE_WAIT to the upstream").isZero();
+		assertThat(ProcSockets.closeWaitTo(this.upstream.port())).as("sockets in CLOSE_WAIT to the upstream").isZero();
 		assertThat(liveThreads()).as("live threads").isLessThanOrEqualTo(threadsBefore + 2);
 	}
 
@@ -161,46 +152,6 @@ class LlmStreamServicePoolTests {
 			.stream()
 			.filter((thread) -> thread.isAlive() && !thread.getName().startsWith("soak-"))
 			.count();
-	}
-
-	/** Sockets of this process in CLOSE_WAIT whose remote end is the given port on this machine. */
-	private static long closeWaitSockets(int port) throws IOException {
-		Set<String> inodes = socketInodes();
-		long count = 0;
-		for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-			Path path = Path.of(table);
-			if (!Files.exists(path)) {
-				continue;
-			}
-			List<String> lines = Files.readAllLines(path);
-			for (String line : lines.subList(1, lines.size())) {
-				String[] fields = line.trim().split("\\s+");
-				String remote = fields[2];
-				int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
-				if (remotePort == port && fields[3].equals(CLOSE_WAIT) && inodes.contains(fields[9])) {
-					count++;
-				}
-			}
-		}
-		return count;
-	}
-
-	private static Set<String> socketInodes() throws IOException {
-		Set<String> inodes = new HashSet<>();
-		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-			fds.forEach((fd) -> {
-				try {
-					String target = Files.readSymbolicLink(fd).toString();
-					if (target.startsWith("socket:[")) {
-						inodes.add(target.substring("socket:[".length(), target.length() - 1));
-					}
-				}
-				catch (IOException ex) {
-					// Closed meanwhile: not a socket of ours any more.
-				}
-			});
-		}
-		return inodes;
 	}
 
 	/**
@@ -260,7 +211,7 @@ class LlmStreamServicePoolTests {
 				socket.setTcpNoDelay(true);
 				InputStream in = socket.getInputStream();
 				OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-				while (readRequest(in)) {
+				while (HttpRequests.read(in) != null) {
 					out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
 							+ "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
 					out.flush();
@@ -290,37 +241,6 @@ class LlmStreamServicePoolTests {
 			out.write(bytes);
 			out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();
-		}
-
-		/** Reads one request (head and body); false when the client closed the connection between requests. */
-		private static boolean readRequest(InputStream in) throws IOException {
-			ByteArrayOutputStream head = new ByteArrayOutputStream();
-			int matched = 0;
-			while (matched < 4) {
-				int b;
-				try {
-					b = in.read();
-				}
-				catch (SocketTimeoutException ex) {
-					if (head.size() == 0) {
-						return false;
-					}
-					throw ex;
-				}
-				if (b < 0) {
-					return false;
-				}
-				head.write(b);
-				matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
-			}
-			int length = 0;
-			for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
-				if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-					length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
-				}
-			}
-			in.readNBytes(length);
-			return true;
 		}
 
 		@Override

@@ -1,15 +1,12 @@
 package io.echo.llm;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -80,36 +77,17 @@ final class RawHttpServer implements AutoCloseable {
 
 	private void serve(Socket socket) {
 		try (socket) {
-			InputStream in = socket.getInputStream();
-			String request = readRequest(in);
+			HttpRequests.Request read = HttpRequests.read(socket.getInputStream());
+			if (read == null) {
+				return;
+			}
+			String request = read.head() + read.body();
 			this.requests.add(request);
 			this.script.run(new Exchange(socket, request));
 		}
 		catch (IOException | InterruptedException ex) {
 			// The client went away or the test ended: nothing more to serve.
 		}
-	}
-
-	private static String readRequest(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int matched = 0;
-		while (matched < 4) {
-			int b = in.read();
-			if (b < 0) {
-				throw new IOException("Connection closed before the request ended");
-			}
-			head.write(b);
-			matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
-		}
-		String headers = head.toString(StandardCharsets.ISO_8859_1);
-		int length = 0;
-		for (String line : headers.split("\r\n")) {
-			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-				length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
-			}
-		}
-		byte[] body = in.readNBytes(length);
-		return headers + new String(body, StandardCharsets.UTF_8);
 	}
 
 	@Override

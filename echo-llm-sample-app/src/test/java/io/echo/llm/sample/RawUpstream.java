@@ -1,6 +1,5 @@
 package io.echo.llm.sample;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,12 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.echo.llm.HttpRequests;
 
 /**
  * A hostile provider on a raw loopback socket, where the bytes matter: it answers every request the way
@@ -112,7 +112,7 @@ final class RawUpstream implements AutoCloseable {
 		CountDownLatch closedLatch = this.closed;
 		try (socket) {
 			InputStream in = socket.getInputStream();
-			readRequest(in);
+			HttpRequests.read(in);
 			this.requested.countDown();
 			OutputStream out = socket.getOutputStream();
 			switch (this.answer) {
@@ -146,26 +146,6 @@ final class RawUpstream implements AutoCloseable {
 		finally {
 			closed.countDown();
 		}
-	}
-
-	private static void readRequest(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != -1) {
-			head.write(b);
-			byte[] bytes = head.toByteArray();
-			int n = bytes.length;
-			if (n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n') {
-				break;
-			}
-		}
-		int length = 0;
-		for (String line : head.toString(StandardCharsets.US_ASCII).split("\r\n")) {
-			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-				length = Integer.parseInt(line.substring(15).trim());
-			}
-		}
-		in.readNBytes(length);
 	}
 
 	@Override

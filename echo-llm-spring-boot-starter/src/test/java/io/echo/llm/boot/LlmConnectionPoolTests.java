@@ -6,22 +6,19 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import io.echo.llm.HttpRequests;
 import io.echo.llm.LlmCallListener;
+import io.echo.llm.ProcSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,10 +96,10 @@ class LlmConnectionPoolTests {
 				Thread.sleep(50);
 			}
 			assertThat(this.sockets).as("connections the server still holds open").isEmpty();
-			while (closeWaitSockets(this.server.getLocalPort()) > 0 && System.nanoTime() < deadline) {
+			while (ProcSockets.closeWaitTo(this.server.getLocalPort()) > 0 && System.nanoTime() < deadline) {
 				Thread.sleep(100);
 			}
-			assertThat(closeWaitSockets(this.server.getLocalPort())).as("sockets in CLOSE_WAIT").isZero();
+			assertThat(ProcSockets.closeWaitTo(this.server.getLocalPort())).as("sockets in CLOSE_WAIT").isZero();
 		});
 	}
 
@@ -137,7 +134,7 @@ class LlmConnectionPoolTests {
 			socket.setSoTimeout(300);
 			InputStream in = socket.getInputStream();
 			OutputStream out = socket.getOutputStream();
-			while (readRequest(in)) {
+			while (HttpRequests.read(in) != null) {
 				Thread.sleep(200);
 				out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 					.getBytes(StandardCharsets.ISO_8859_1));
@@ -150,61 +147,6 @@ class LlmConnectionPoolTests {
 		finally {
 			this.sockets.remove(socket);
 		}
-	}
-
-	/** Reads a request with a body of {@code {}}; false once the connection is closed or idle past its keep-alive. */
-	private static boolean readRequest(InputStream in) throws IOException {
-		byte[] end = "\r\n\r\n{}".getBytes(StandardCharsets.ISO_8859_1);
-		int matched = 0;
-		while (matched < end.length) {
-			int b;
-			try {
-				b = in.read();
-			}
-			catch (SocketTimeoutException ex) {
-				return false;
-			}
-			if (b < 0) {
-				return false;
-			}
-			matched = (b == end[matched]) ? matched + 1 : ((b == end[0]) ? 1 : 0);
-		}
-		return true;
-	}
-
-	/** Sockets of this process in CLOSE_WAIT whose remote end is the given port (state 08 in /proc/net/tcp). */
-	private static long closeWaitSockets(int port) throws IOException {
-		Set<String> inodes = new HashSet<>();
-		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-			fds.forEach((fd) -> {
-				try {
-					String target = Files.readSymbolicLink(fd).toString();
-					if (target.startsWith("socket:[")) {
-						inodes.add(target.substring("socket:[".length(), target.length() - 1));
-					}
-				}
-				catch (IOException ex) {
-					// Closed meanwhile: not ours any more.
-				}
-			});
-		}
-		long count = 0;
-		for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-			Path path = Path.of(table);
-			if (!Files.exists(path)) {
-				continue;
-			}
-			List<String> lines = Files.readAllLines(path);
-			for (String line : lines.subList(1, lines.size())) {
-				String[] fields = line.trim().split("\\s+");
-				String remote = fields[2];
-				int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
-				if (remotePort == port && fields[3].equals("08") && inodes.contains(fields[9])) {
-					count++;
-				}
-			}
-		}
-		return count;
 	}
 
 }

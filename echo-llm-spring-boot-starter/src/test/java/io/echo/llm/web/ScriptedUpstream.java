@@ -1,6 +1,5 @@
 package io.echo.llm.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,12 +10,13 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.echo.llm.HttpRequests;
 
 /**
  * An OpenAI-compatible upstream on a raw loopback socket, with byte-exact control: it streams the first tokens of its
@@ -124,7 +124,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 	private void serve(Socket socket) {
 		try (socket) {
 			InputStream in = socket.getInputStream();
-			readRequest(in);
+			HttpRequests.read(in);
 			this.requests.incrementAndGet();
 			if (this.silent) {
 				holdUntilClosed(in, this.closed);
@@ -173,26 +173,6 @@ public final class ScriptedUpstream implements AutoCloseable {
 			return;
 		}
 		closed.countDown();
-	}
-
-	private static void readRequest(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != -1) {
-			head.write(b);
-			byte[] bytes = head.toByteArray();
-			int n = bytes.length;
-			if (n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n') {
-				break;
-			}
-		}
-		int length = 0;
-		for (String line : head.toString(StandardCharsets.US_ASCII).split("\r\n")) {
-			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-				length = Integer.parseInt(line.substring(15).trim());
-			}
-		}
-		in.readNBytes(length);
 	}
 
 	private static byte[] chunk(String delta, String finishReason) {
