@@ -63,9 +63,17 @@ final class SseWriter {
 		this.lock.lock();
 		try {
 			throwIfFailed();
-			append(sse);
 			long now = System.nanoTime();
-			if (this.intervalNanos == 0 || now - this.lastWrite >= this.intervalNanos || "error".equals(event.name())) {
+			boolean writeNow = this.intervalNanos == 0 || now - this.lastWrite >= this.intervalNanos
+					|| "error".equals(event.name());
+			if (writeNow && this.pendingLength == 0) {
+				// The usual case at a token's pace: nothing gathered, so the event's own bytes go out uncopied.
+				this.lastWrite = now;
+				SseEmitters.write(this.emitter, sse);
+				return;
+			}
+			append(sse);
+			if (writeNow) {
 				writePending(now);
 			}
 			else if (this.scheduledFlush == null) {
