@@ -244,7 +244,9 @@ public final class ResumableRelay implements RelayResumption {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				logger.error("Resumable relay of stream {} failed", this.streamId, ex);
+				// One line for the operator, naming the stream id its client saw; the stack trace at DEBUG.
+				logger.error("Resumable relay of stream {} failed: {}", this.streamId, ex.toString());
+				logger.debug("Resumable relay of stream {} failed", this.streamId, ex);
 			}
 			finally {
 				ended();
@@ -294,7 +296,8 @@ public final class ResumableRelay implements RelayResumption {
 					complete();
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Could not mark stream {} finished", this.streamId, ex);
+					logger.warn("Could not mark stream {} finished: {}", this.streamId, ex.toString());
+					logger.debug("Could not mark stream {} finished", this.streamId, ex);
 					this.watch.complete();
 				}
 			}

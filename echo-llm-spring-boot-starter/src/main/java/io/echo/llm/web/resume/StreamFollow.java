@@ -78,7 +78,8 @@ final class StreamFollow implements Runnable {
 					+ "send the message again"));
 		}
 		catch (RuntimeException ex) {
-			logger.error("Following stream {} failed", this.streamId, ex);
+			logger.error("Following stream {} failed: {}", this.streamId, ex.toString());
+			logger.debug("Following stream {} failed", this.streamId, ex);
 			end(RelayError.INTERNAL);
 		}
 	}
