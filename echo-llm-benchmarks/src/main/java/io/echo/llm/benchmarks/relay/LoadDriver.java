@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.echo.llm.benchmarks.stats.Summary;
 
 /**
  * Opens {@code streams} concurrent streaming chat requests to a relay, spread evenly over a ramp, from one thread with
@@ -277,6 +280,26 @@ final class LoadDriver {
 
 		int size() {
 			return this.size;
+		}
+
+		/**
+		 * One line per second of send stamps from {@code start} (nanoTime): tokens, p50, p99 and max delay in
+		 * milliseconds; shows whether the tail comes from the ramp, a pause or the steady state.
+		 */
+		List<String> timeline(long start) {
+			Map<Long, List<Long>> bySecond = new TreeMap<>();
+			for (int i = 0; i < this.size; i++) {
+				long second = Math.max(0, (this.stamps[i] - start) / 1_000_000_000L);
+				bySecond.computeIfAbsent(second, (key) -> new ArrayList<>()).add(this.delays[i]);
+			}
+			List<String> lines = new ArrayList<>();
+			bySecond.forEach((second, delays) -> {
+				long[] values = delays.stream().mapToLong(Long::longValue).toArray();
+				lines.add(String.format(Locale.ROOT, "  s%02d %,7d tokens p50 %8.2f p99 %8.2f max %8.1f ms",
+						second, values.length, Summary.quantile(values, 0.5) / 1e6,
+						Summary.quantile(values, 0.99) / 1e6, Summary.quantile(values, 1.0) / 1e6));
+			});
+			return lines;
 		}
 
 		/** The delays of the tokens sent outside {@code [from, to]} (nanoTime), e.g. to leave out a forced GC. */

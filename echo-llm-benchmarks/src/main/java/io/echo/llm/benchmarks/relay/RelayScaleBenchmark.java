@@ -161,6 +161,7 @@ public final class RelayScaleBenchmark {
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
 			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
+			long start = System.nanoTime();
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
 			// Peak: every stream opened, a second of steady state, and well before the first ones end.
 			Thread.sleep(this.ramp.plusSeconds(1).toMillis());
@@ -173,6 +174,9 @@ public final class RelayScaleBenchmark {
 					TimeUnit.SECONDS);
 			long cpu = (relay != null) ? relay.cpuNanos() - cpuBefore : 0;
 			long margin = TimeUnit.MILLISECONDS.toNanos(100);
+			System.err.printf(Locale.ROOT, "%s, %,d streams, by second of the send stamp (forced GC at s%02d):%n", mode,
+					streams, (gcStart - start) / 1_000_000_000L);
+			result.samples().timeline(start).forEach(System.err::println);
 			long[] delays = result.samples().delaysOutside(gcStart - margin, gcEnd + margin);
 			return new Row(mode, streams, activeAtPeak, Summary.quantile(delays, 0.5) / 1e6,
 					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
