@@ -69,7 +69,8 @@ public final class BenchmarkMain {
 				Options options = Options.parse(rest);
 				new RelayScaleBenchmark(Path.of(options.text("sample-jar", SAMPLE_JAR)), options.integer("tokens", 200),
 						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
-						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)))
+						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)),
+						options.integer("warmup-streams", 200))
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}

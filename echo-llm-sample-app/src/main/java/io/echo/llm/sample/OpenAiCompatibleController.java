@@ -72,7 +72,7 @@ class OpenAiCompatibleController {
 		if (Boolean.TRUE.equals(request.stream())) {
 			// The provider's status comes back as this response's status when it answers within a moment; the
 			// tokens are relayed from the relay's executor, never on this thread.
-			return this.relay.relayAfterStatus(this.service, request, RelayFormat.OPENAI);
+			return this.relay.relayWithStatus(this.service, request, RelayFormat.OPENAI);
 		}
 		// One id per call, as OpenAI's x-request-id: the client sees it, and the log line of a failure names it.
 		String id = "req_" + RelayLog.newId();

@@ -3,18 +3,24 @@ package io.echo.llm.sample;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.sse.SseEvent;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -59,6 +65,25 @@ class LoopbackUpstreamEndpointsTests {
 		upstream.close();
 	}
 
+	/** Counts the async dispatches of {@code /v1} requests: each runs the filters and the DispatcherServlet again. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class AsyncDispatches {
+
+		static final AtomicInteger count = new AtomicInteger();
+
+		@Bean
+		FilterRegistrationBean<Filter> asyncDispatchCounter() {
+			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+				count.incrementAndGet();
+				chain.doFilter(request, response);
+			});
+			registration.setDispatcherTypes(DispatcherType.ASYNC);
+			registration.addUrlPatterns("/v1/*");
+			return registration;
+		}
+
+	}
+
 	private SseClient client() {
 		return new SseClient(this.port);
 	}
@@ -84,6 +109,20 @@ class LoopbackUpstreamEndpointsTests {
 		List<SseEvent> events = answer.events();
 		assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
 		assertThat(answer.openAiContent()).isEqualTo("Hello from upstream");
+	}
+
+	@Test
+	void openAiStreamCostsOneAsyncDispatchOfTheRequest() throws Exception {
+		AsyncDispatches.count.set(0);
+		SseClient.Answer answer = client().post("/v1/chat/completions", openAi("Say hello", true));
+
+		assertThat(answer.openAiContent()).isEqualTo("Hello from upstream");
+		// The emitter's end only: a deferred result in front of the emitter dispatched the request once more.
+		assertThat(AsyncDispatches.count.get()).isEqualTo(1);
+
+		AsyncDispatches.count.set(0);
+		assertThat(client().post("/v1/chat/completions", openAi("over the limit", true)).status()).isEqualTo(429);
+		assertThat(AsyncDispatches.count.get()).isEqualTo(1);
 	}
 
 	@Test

@@ -50,7 +50,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public class LlmSseRelay implements AutoCloseable {
 
 	/**
-	 * How long {@link #relayAfterStatus} waits for the provider's status before it starts the response with
+	 * How long {@link #relayWithStatus} waits for the provider's status before it starts the response with
 	 * {@code 200}. Short, because a client that leaves before its response starts goes unnoticed: this wait plus a
 	 * heartbeat ({@link SseHeartbeats#INTERVAL}) stays within the second in which the upstream must be cancelled.
 	 */
@@ -200,7 +200,36 @@ public class LlmSseRelay implements AutoCloseable {
 	/**
 	 * Streams the request with the given service and relays it, answering with the provider's HTTP status when it
 	 * fails quickly: what an OpenAI-compatible endpoint needs, whose clients retry a {@code 429} or a {@code 503} by
-	 * its status. The call starts at once on the executor; the result is
+	 * its status. The call starts at once on the executor, and the emitter is returned at once; the response starts
+	 * <ul>
+	 * <li>with {@code 200} and the events as soon as the provider answers 2xx, or after {@link #STATUS_WAIT} without
+	 * an answer (a later failure is then an {@code error} event);</li>
+	 * <li>with an error, when the call fails before that: the emitter completes with the
+	 * {@link io.echo.llm.LlmException} (a provider's {@code 3xx} included: map a status outside 4xx and 5xx to
+	 * {@code 502}), which Spring MVC hands to the application's {@code @ExceptionHandler}s while the response can
+	 * still take its status. Give the error response its own content type: the emitter's
+	 * {@code text/event-stream} is already set.</li>
+	 * </ul>
+	 * A stream costs Spring MVC one async dispatch (its end), where {@link #relayAfterStatus} costs two. The wait is
+	 * short because nothing can tell that a client left before its response starts; after it the heartbeat finds out
+	 * within a second, as for {@link #relay(LlmStreamService, ChatCompletionRequest, RelayFormat)}. Never resumable.
+	 * @param service the service to call
+	 * @param request the request; it is sent with {@code "stream": true}
+	 * @param format format of the events
+	 * @return the emitter to return from the controller method
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
+	 * @throws TaskRejectedException when the executor has no thread free (map it to {@code 503})
+	 */
+	public SseEmitter relayWithStatus(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
+		SseEmitter emitter = SseEmitters.create(this.timeout);
+		RelayTask task = startGated(service, request, format, null, emitter);
+		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		return emitter;
+	}
+
+	/**
+	 * Streams the request with the given service and relays it, answering with the provider's HTTP status when it
+	 * fails quickly, as {@link #relayWithStatus} does, through a {@link DeferredResult}: the result is
 	 * <ul>
 	 * <li>the {@link SseEmitter} as soon as the provider answers 2xx, or after {@link #STATUS_WAIT} without an
 	 * answer (the response then starts with {@code 200}, and a later failure is an {@code error} event);</li>
@@ -209,24 +238,46 @@ public class LlmSseRelay implements AutoCloseable {
 	 * {@link TaskRejectedException} when the executor has no thread free ({@code 503}). Map them with an
 	 * {@code @ExceptionHandler}.</li>
 	 * </ul>
-	 * The wait is short because nothing can tell that a client left before its response starts; after it the
-	 * heartbeat finds out within a second, as for {@link #relay(LlmStreamService, ChatCompletionRequest, RelayFormat)}.
 	 * Never resumable.
 	 * @param service the service to call
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the deferred result to return from the controller method
 	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
+	 * @deprecated since 0.1.0, use {@link #relayWithStatus}: the same answers, and one async dispatch of the
+	 * request per stream instead of two (the deferred result, then the emitter's end)
 	 */
+	@Deprecated(since = "0.1.0")
 	public DeferredResult<SseEmitter> relayAfterStatus(LlmStreamService service, ChatCompletionRequest request,
 			RelayFormat format) {
+		DeferredResult<SseEmitter> result = new DeferredResult<>();
+		SseEmitter emitter = SseEmitters.create(this.timeout);
+		RelayTask task;
+		try {
+			task = startGated(service, request, format, result, emitter);
+		}
+		catch (TaskRejectedException ex) {
+			result.setErrorResult(ex);
+			return result;
+		}
+		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		result.onError((ex) -> task.cancel(CLIENT_GONE));
+		result.onTimeout(() -> task.cancel("request timed out"));
+		return result;
+	}
+
+	/**
+	 * Admits the stream and starts its upstream call behind a {@link RelayStatusGate}, which starts the response when
+	 * the provider opens or {@link #STATUS_WAIT} runs out, whichever comes first.
+	 * @throws TaskRejectedException when the executor has no thread free; nothing is left running
+	 */
+	private RelayTask startGated(LlmStreamService service, ChatCompletionRequest request, RelayFormat format,
+			@Nullable DeferredResult<SseEmitter> result, SseEmitter emitter) {
 		Objects.requireNonNull(service, "service");
 		Objects.requireNonNull(request, "request");
 		Objects.requireNonNull(format, "format");
 		RelayLog log = requestLog();
 		ActiveStreams.Permit permit = admit(log);
-		DeferredResult<SseEmitter> result = new DeferredResult<>();
-		SseEmitter emitter = SseEmitters.create(this.timeout);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayStatusGate gate = new RelayStatusGate(result, emitter, watch);
 		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
@@ -234,20 +285,16 @@ public class LlmSseRelay implements AutoCloseable {
 				gate);
 		task.whenOver(permit);
 		gate.task = task;
-		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
-		result.onError((ex) -> task.cancel(CLIENT_GONE));
-		result.onTimeout(() -> task.cancel("request timed out"));
 		try {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
 			permit.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
-			gate.failedBeforeOpen(ex);
-			return result;
+			throw ex;
 		}
 		gate.startAfter(this.heartbeats.after(STATUS_WAIT, gate::start));
-		return result;
+		return task;
 	}
 
 	/**

@@ -9,15 +9,19 @@ import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Decides once what {@link LlmSseRelay#relayAfterStatus} answers: the emitter (the provider opened, or the wait ran out) or
- * the failure (the call failed first). The relay's thread, the timer and the request's own callbacks race for
- * it: {@code decided} lets the first win; the rest is volatile.
+ * Decides once what {@link LlmSseRelay#relayWithStatus} (and the deprecated {@code relayAfterStatus}) answers: the
+ * event stream (the provider opened, or the wait ran out) or the failure (the call failed first), which Spring MVC
+ * hands to the application's exception handlers while the response can still take its status. The relay's thread,
+ * the timer and the request's own callbacks race for it: {@code decided} lets the first win; the rest is volatile.
+ * <p>
+ * Without a {@link DeferredResult} the emitter is the controller's answer: a failure completes it with the error, and
+ * the stream costs Spring MVC one async dispatch (its end) instead of two (the result, then the end).
  */
 final class RelayStatusGate implements RelayTask.Opening {
 
 	private final AtomicBoolean decided = new AtomicBoolean();
 
-	private final DeferredResult<SseEmitter> result;
+	private final @Nullable DeferredResult<SseEmitter> result;
 
 	private final SseEmitter emitter;
 
@@ -28,7 +32,12 @@ final class RelayStatusGate implements RelayTask.Opening {
 
 	private volatile @Nullable ScheduledFuture<?> timer;
 
-	RelayStatusGate(DeferredResult<SseEmitter> result, SseEmitter emitter, SseHeartbeats.Watch watch) {
+	/**
+	 * @param result the controller's answer when it is a deferred result, or {@code null} when it is the emitter
+	 * @param emitter the stream's emitter
+	 * @param watch the emitter's heartbeat, started with the response
+	 */
+	RelayStatusGate(@Nullable DeferredResult<SseEmitter> result, SseEmitter emitter, SseHeartbeats.Watch watch) {
 		this.result = result;
 		this.emitter = emitter;
 		this.watch = watch;
@@ -52,7 +61,13 @@ final class RelayStatusGate implements RelayTask.Opening {
 			return false;
 		}
 		stopTimer();
-		this.result.setErrorResult(failure);
+		if (this.result != null) {
+			this.result.setErrorResult(failure);
+		}
+		else {
+			// Nothing was written yet: Spring MVC dispatches the error to the exception handlers, as for a throw.
+			this.emitter.completeWithError(failure);
+		}
 		return true;
 	}
 
@@ -63,7 +78,7 @@ final class RelayStatusGate implements RelayTask.Opening {
 		}
 		stopTimer();
 		RelayTask relay = Objects.requireNonNull(this.task);
-		if (!this.result.setResult(this.emitter)) {
+		if (this.result != null && !this.result.setResult(this.emitter)) {
 			// The request ended meanwhile (timed out or failed): nobody will read the stream.
 			relay.cancel(LlmSseRelay.CLIENT_GONE);
 			return;

@@ -22,6 +22,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.echo.llm.LlmApiException;
 import io.echo.llm.LlmCallListener;
 import io.echo.llm.LlmClients;
 import io.echo.llm.LlmStreamService;
@@ -32,6 +33,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
@@ -45,13 +48,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,6 +152,21 @@ class LlmSseRelayIntegrationTests {
 				.contains("failed (LlmApiException status 429 code rate_limit_exceeded): client 127.0.0.1:")
 				.contains("connecting, after ")
 				.doesNotContain("Rate limit"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/chat-with-status", "/chat-after-status" })
+	void statusRelayAnswersTheProvidersStatusBeforeTheStreamStartsOrTheChunks(String path) throws Exception {
+		HttpResponse<String> failed = this.http.send(request(path, "rate-limit"), BodyHandlers.ofString());
+		assertThat(failed.statusCode()).isEqualTo(429);
+		assertThat(failed.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(MediaType.parseMediaType(type).isCompatibleWith(MediaType.APPLICATION_JSON))
+					.isTrue());
+		assertThat(failed.body()).isEqualTo("{\"status\":429}");
+
+		List<RelayEvent> events = post(path, "script");
+		assertThat(events).hasSize(SseUpstream.SCRIPT.size());
+		assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
 	}
 
 	@Test
@@ -340,7 +361,7 @@ class LlmSseRelayIntegrationTests {
 		ChatController chatController(LlmSseRelay relay, LlmClients clients, LlmStreamService service,
 				AsyncTaskExecutor applicationTaskExecutor) {
 			LlmSseRelay shortRelay = new LlmSseRelay(service, applicationTaskExecutor, Duration.ofMillis(300));
-			return new ChatController(relay, shortRelay, clients);
+			return new ChatController(relay, shortRelay, clients, service);
 		}
 
 	}
@@ -377,10 +398,31 @@ class LlmSseRelayIntegrationTests {
 
 		private final LlmClients clients;
 
-		ChatController(LlmSseRelay relay, LlmSseRelay shortRelay, LlmClients clients) {
+		private final LlmStreamService service;
+
+		ChatController(LlmSseRelay relay, LlmSseRelay shortRelay, LlmClients clients, LlmStreamService service) {
 			this.relay = relay;
 			this.shortRelay = shortRelay;
 			this.clients = clients;
+			this.service = service;
+		}
+
+		@PostMapping(path = "/chat-with-status", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		SseEmitter chatWithStatus(@RequestBody String request) {
+			return this.relay.relayWithStatus(this.service, parse(request), RelayFormat.OPENAI);
+		}
+
+		@SuppressWarnings("deprecation")
+		@PostMapping(path = "/chat-after-status", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		DeferredResult<SseEmitter> chatAfterStatus(@RequestBody String request) {
+			return this.relay.relayAfterStatus(this.service, parse(request), RelayFormat.OPENAI);
+		}
+
+		@ExceptionHandler
+		ResponseEntity<String> providerFailed(LlmApiException ex) {
+			return ResponseEntity.status(ex.status())
+				.contentType(MediaType.APPLICATION_JSON)
+				.body("{\"status\":" + ex.status() + "}");
 		}
 
 		@PostMapping(path = "/chat-with-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

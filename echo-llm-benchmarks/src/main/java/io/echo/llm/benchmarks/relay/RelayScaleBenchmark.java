@@ -44,6 +44,8 @@ public final class RelayScaleBenchmark {
 
 	private final Path redisLib;
 
+	private final int warmupStreams;
+
 	private final List<String> skipped = new ArrayList<>();
 
 	/**
@@ -52,8 +54,11 @@ public final class RelayScaleBenchmark {
 	 * @param ramp the time over which each level's streams are opened
 	 * @param outputDir where logs and the chart go
 	 * @param redisLib the Redis client's jars, added to the sample app in the Redis-store mode
+	 * @param warmupStreams streams of the warm-up level run before the measured levels of each mode
 	 */
-	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir, Path redisLib) {
+	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir, Path redisLib,
+			int warmupStreams) {
+		this.warmupStreams = warmupStreams;
 		this.sampleJar = sampleJar;
 		this.redisLib = redisLib;
 		this.tokens = tokens;
@@ -141,7 +146,7 @@ public final class RelayScaleBenchmark {
 			try (RelayProcess relay = RelayProcess.start(mode.javaHome(), mode.launch(this.sampleJar, this.redisLib),
 					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"))) {
 				URI target = URI.create("http://127.0.0.1:" + relay.port() + mode.path());
-				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(200, maxStreams));
+				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(this.warmupStreams, maxStreams));
 				System.err.println("warm-up: " + warmup);
 				for (int streams : levels) {
 					Row row = level(mode.name(), relay, target, mode.request(), streams);
