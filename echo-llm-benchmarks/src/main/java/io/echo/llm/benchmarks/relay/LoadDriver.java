@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.echo.llm.benchmarks.stats.Summary;
 
@@ -41,6 +42,8 @@ final class LoadDriver {
 	private final long deadlineNanos;
 
 	private final AtomicInteger active = new AtomicInteger();
+
+	private final AtomicLong received = new AtomicLong();
 
 	private final Samples samples = new Samples();
 
@@ -81,6 +84,11 @@ final class LoadDriver {
 	/** Streams open and not yet finished; readable from any thread while {@link #run()} runs. */
 	int active() {
 		return this.active.get();
+	}
+
+	/** Tokens received so far, counting duplicates; readable from any thread while {@link #run()} runs. */
+	long received() {
+		return this.received.get();
 	}
 
 	/** Runs the load to its end or to the deadline, on the calling thread. */
@@ -207,6 +215,7 @@ final class LoadDriver {
 				}
 			}
 			LoadDriver.this.samples.add(stamp, now - stamp);
+			LoadDriver.this.received.incrementAndGet();
 		}
 
 		private boolean end() {

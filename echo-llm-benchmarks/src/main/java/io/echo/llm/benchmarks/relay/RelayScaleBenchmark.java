@@ -168,8 +168,9 @@ public final class RelayScaleBenchmark {
 			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
 			long start = System.nanoTime();
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
-			// Peak: every stream opened, a second of steady state, and well before the first ones end.
-			Thread.sleep(this.ramp.plusSeconds(1).toMillis());
+			// Peak: every stream opened, two seconds of steady state, and well before the first ones end.
+			double steady = (relay != null) ? steadyCpuMicrosPerToken(relay, driver, start, streamTime) : 0;
+			TimeUnit.NANOSECONDS.sleep(Math.max(0, start + this.ramp.plusMillis(2500).toNanos() - System.nanoTime()));
 			int threads = (relay != null) ? relay.liveThreads() : 0;
 			long gcStart = System.nanoTime();
 			double heap = (relay != null) ? relay.heapAfterGcMiB() : 0;
@@ -186,29 +187,56 @@ public final class RelayScaleBenchmark {
 			return new Row(mode, streams, activeAtPeak, Summary.quantile(delays, 0.5) / 1e6,
 					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
 					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
-					cpu / 1e3 / Math.max(1, result.samples().size()), result.lostTokens(), result.duplicatedTokens());
+					cpu / 1e3 / Math.max(1, result.samples().size()), steady,
+					(cpu / 1e3 - steady * result.samples().size()) / 1e3 / streams, result.lostTokens(),
+					result.duplicatedTokens());
 		}
 		finally {
 			executor.shutdownNow();
 		}
 	}
 
+	/**
+	 * The relay's CPU per token while every stream is open and none has ended: the two seconds from half a second
+	 * after the ramp, when no stream opens or closes. What a stream costs to open and end is the rest of its CPU.
+	 * Zero when the streams are too short for such a window.
+	 */
+	private double steadyCpuMicrosPerToken(RelayProcess relay, LoadDriver driver, long start, Duration streamTime)
+			throws InterruptedException {
+		long from = Math.max(start + this.ramp.plusMillis(500).toNanos(), System.nanoTime());
+		long to = from + TimeUnit.SECONDS.toNanos(2);
+		if (to > start + streamTime.toNanos()) {
+			return 0;
+		}
+		TimeUnit.NANOSECONDS.sleep(Math.max(0, from - System.nanoTime()));
+		long cpu = relay.cpuNanos();
+		long tokens = driver.received();
+		TimeUnit.NANOSECONDS.sleep(Math.max(0, to - System.nanoTime()));
+		long cpuAfter = relay.cpuNanos();
+		long tokensAfter = driver.received();
+		System.err.printf(Locale.ROOT, "steady window: %.1f s of CPU, %,d tokens (%.1f to %.1f s)%n",
+				(cpuAfter - cpu) / 1e9, tokensAfter - tokens, (from - start) / 1e9, (System.nanoTime() - start) / 1e9);
+		return (cpuAfter - cpu) / 1e3 / Math.max(1, tokensAfter - tokens);
+	}
+
 	private void print(List<Row> rows) {
 		System.out.printf(Locale.ROOT, "%n### Relay scale, %d tokens per stream at 20 tokens/s%n%n", this.tokens);
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
 				+ "| errors | complete streams | lost / duplicated tokens | relay CPU µs per token "
-				+ "| streams per core at that cost |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+				+ "| of which: µs per token, steady | ms per stream, to open and end | streams per core at that cost |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 		rows.forEach((row) -> {
 			boolean app = row.cpuMicrosPerToken() > 0;
 			System.out.printf(Locale.ROOT,
-					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s |%n",
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s | %s | %s |%n",
 					row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
 					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
 					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
 					(row.errors() > 0) ? " " + row.errorKinds() : "", row.complete(), row.streams(), row.lostTokens(),
 					row.duplicatedTokens(),
 					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
+					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.1f", row.steadyMicrosPerToken()) : "-",
+					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.2f", row.millisPerStream()) : "-",
 					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-");
 		});
 	}
@@ -295,7 +323,8 @@ public final class RelayScaleBenchmark {
 	/** One level of one mode. */
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
 			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
-			double cpuMicrosPerToken, long lostTokens, long duplicatedTokens) {
+			double cpuMicrosPerToken, double steadyMicrosPerToken, double millisPerStream, long lostTokens,
+			long duplicatedTokens) {
 
 		/** The figures the targets judge. */
 		Targets.RelayRow judged() {
