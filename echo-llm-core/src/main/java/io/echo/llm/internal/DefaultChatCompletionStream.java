@@ -20,6 +20,7 @@ import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChunkChoice;
 import io.echo.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,6 +53,9 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	private final ChatTransport transport;
 
 	private final BodyEvents body;
+
+	/** Decodes the events; kept across the events of one read (iterating thread only). */
+	private final ChunkDecoder decoder = new ChunkDecoder();
 
 	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
 	private final Set<Integer> choicesSeen = new HashSet<>();
@@ -131,12 +135,17 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				}
 			}
 			else if (bodyFailure != null) {
+				this.decoder.release();
 				fail(bodyFailure);
 			}
 			else if (this.body.ended()) {
+				this.decoder.release();
 				endOfBody();
 			}
 			else {
+				// The decoder's parser is not kept while the stream waits: a stream waiting for its next token
+				// holds no parser buffers.
+				this.decoder.release();
 				readMore();
 			}
 		}
@@ -162,7 +171,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	/** Returns whether the event produced a chunk to hand out. */
 	private boolean handle(SseEvent event) {
-		ChunkDecoder.Decoded decoded = ChunkDecoder.decode(event, this.transport.secrets());
+		ChunkDecoder.Decoded decoded = this.decoder.decode(event, this.transport.secrets());
 		if (decoded.done()) {
 			endNormally("[DONE]");
 			return false;
@@ -177,14 +186,17 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			undecodable(undecodable);
 			return false;
 		}
-		for (ChunkDecoder.ChoiceEnd choice : decoded.choices()) {
-			this.choicesSeen.add(choice.index());
-			if (choice.finished()) {
-				this.choicesFinished.add(choice.index());
+		ChatCompletionChunk chunk = decoded.chunk();
+		if (chunk != null) {
+			for (ChunkChoice choice : chunk.choices()) {
+				this.choicesSeen.add(choice.index());
+				if (ChunkSignals.finished(choice)) {
+					this.choicesFinished.add(choice.index());
+				}
 			}
 		}
 		this.pendingError = decoded.error();
-		this.next = decoded.chunk();
+		this.next = chunk;
 		this.nextData = decoded.verbatim() ? event.data() : null;
 		if (this.next == null) {
 			return false;
@@ -320,6 +332,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private void endNormally(String how) {
 		this.ended = true;
+		this.decoder.release();
 		this.opened.exchange().finish();
 		if (this.tracker.end(Outcome.SUCCESS, null)) {
 			logger.trace("Stream ended at {} after {} chunks", how, this.tracker.chunks());
