@@ -42,6 +42,9 @@ final class ChunkDecoder {
 	private static final ObjectReader SEQUENCE_READER = CHUNK_READER
 		.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+	/** Where the kept parser would put what trails an event's object: only its count matters. */
+	private static final Writer TRAILING = Writer.nullWriter();
+
 	private final EventText text = new EventText();
 
 	/**
@@ -143,7 +146,7 @@ final class ChunkDecoder {
 		boolean bound = false;
 		try {
 			ChatCompletionChunk chunk = SEQUENCE_READER.readValue(sequence);
-			if (chunk != null && this.text.delivered() && sequence.releaseBuffered(Writer.nullWriter()) == 0) {
+			if (chunk != null && this.text.delivered() && sequence.releaseBuffered(TRAILING) == 0) {
 				bound = true;
 				return chunk;
 			}
