@@ -1,10 +1,8 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -35,12 +33,12 @@ import tools.jackson.core.JacksonException;
  * after the chunks that arrived before it. For a relay it keeps the provider's data of the chunk last handed out
  * ({@link RawChunkData}).
  * <p>
- * Threads: the <em>iterating thread</em> (the caller's, which calls {@code hasNext}, {@code next}, {@code rawData}
- * and normally {@code close}) owns every field, {@link #body} and the two sets, except {@link #opened} and
- * {@link #cancelled}: {@link #cancel()} and {@link #close()} read those from any thread (and cancel sets
- * {@code cancelled}), so they are volatile; the iterating thread alone replaces {@code opened}, on reopen. Everything
- * a canceller does beyond that flag goes through thread-safe objects: the {@link Exchange} (aborting closes the
- * socket, so the iterating thread's blocked read fails), the {@link Reopener} and the {@link CallTracker}.
+ * Threads: the <em>iterating thread</em> (the caller's, which calls {@code hasNext}, {@code next}, {@code rawData} and
+ * normally {@code close}) owns every field, {@link #body}, {@link #decoder} and {@link #choiceEnds}, except
+ * {@link #opened} and {@link #cancelled}: {@link #cancel()} and {@link #close()} read those from any thread (and
+ * cancel sets {@code cancelled}), so they are volatile; the iterating thread alone replaces {@code opened}, on reopen.
+ * Everything a canceller does beyond that flag goes through thread-safe objects: the {@link Exchange} (aborting
+ * closes the socket, so the iterating thread's blocked read fails), the {@link Reopener} and the {@link CallTracker}.
  */
 final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk>, RawChunkData {
 
@@ -58,9 +56,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 	private final ChunkDecoder decoder = new ChunkDecoder();
 
 	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
-	private final Set<Integer> choicesSeen = new HashSet<>();
-
-	private final Set<Integer> choicesFinished = new HashSet<>();
+	private final ChoiceEnds choiceEnds = new ChoiceEnds();
 
 	/** The current attempt; replaced by the iterating thread on reopen, read by cancel() to abort it. */
 	private volatile ChatTransport.Opened opened;
@@ -189,10 +185,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 		ChatCompletionChunk chunk = decoded.chunk();
 		if (chunk != null) {
 			for (ChunkChoice choice : chunk.choices()) {
-				this.choicesSeen.add(choice.index());
-				if (ChunkSignals.finished(choice)) {
-					this.choicesFinished.add(choice.index());
-				}
+				this.choiceEnds.add(choice.index(), ChunkSignals.finished(choice));
 			}
 		}
 		this.pendingError = decoded.error();
@@ -316,12 +309,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			reopened.exchange().cancel();
 		}
 		this.body.reset();
-		this.choicesSeen.clear();
-		this.choicesFinished.clear();
+		this.choiceEnds.clear();
 	}
 
 	private void endOfBody() {
-		if (!this.choicesSeen.isEmpty() && this.choicesFinished.containsAll(this.choicesSeen)) {
+		if (this.choiceEnds.allFinished()) {
 			endNormally("end of body after every choice finished");
 			return;
 		}
