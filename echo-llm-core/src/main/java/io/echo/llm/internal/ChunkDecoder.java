@@ -11,9 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
 
 /**
@@ -37,21 +36,17 @@ final class ChunkDecoder {
 	// Resolved once: a mapper's readValue looks up the type and its deserializer on every call.
 	private static final ObjectReader CHUNK_READER = ChatJson.mapper().readerFor(ChatCompletionChunk.class);
 
-	// The same binding for the parser kept across events, where the events' JSON follow one another as root values:
-	// what trails an event's object is checked here instead (see bind).
-	private static final ObjectReader SEQUENCE_READER = CHUNK_READER
-		.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
 	/** Where the kept parser would put what trails an event's object: only its count matters. */
 	private static final Writer TRAILING = Writer.nullWriter();
 
 	private final EventText text = new EventText();
 
 	/**
-	 * The parser reading the events since the last {@link #release()}, or null. Setting up a parser (its buffers,
-	 * name table, contexts) and closing it again cost about a fifth of a stream's CPU when done per event.
+	 * The values of the parser reading the events since the last {@link #release()}, or null. Setting up a parser
+	 * (its buffers, name table, contexts) and a binding context per event, and closing them again, cost about a fifth
+	 * of a stream's CPU; an iterator binds each value with the one context it keeps.
 	 */
-	private @Nullable JsonParser parser;
+	private @Nullable MappingIterator<ChatCompletionChunk> values;
 
 	/** Decodes an event of a service without credentials, with a parser of its own. */
 	static Decoded decodeOnce(SseEvent event) {
@@ -138,15 +133,15 @@ final class ChunkDecoder {
 	 */
 	private ChatCompletionChunk bind(String data, int start, int end) {
 		this.text.next(data, start, end);
-		JsonParser sequence = this.parser;
+		MappingIterator<ChatCompletionChunk> sequence = this.values;
 		if (sequence == null) {
-			sequence = SEQUENCE_READER.createParser(this.text);
-			this.parser = sequence;
+			sequence = CHUNK_READER.readValues(CHUNK_READER.createParser(this.text));
+			this.values = sequence;
 		}
 		boolean bound = false;
 		try {
-			ChatCompletionChunk chunk = SEQUENCE_READER.readValue(sequence);
-			if (chunk != null && this.text.delivered() && sequence.releaseBuffered(TRAILING) == 0) {
+			ChatCompletionChunk chunk = sequence.nextValue();
+			if (chunk != null && this.text.delivered() && sequence.parser().releaseBuffered(TRAILING) == 0) {
 				bound = true;
 				return chunk;
 			}
@@ -164,11 +159,11 @@ final class ChunkDecoder {
 
 	/** Closes the parser kept across events, giving its buffers back; the next event takes a new one. */
 	void release() {
-		JsonParser kept = this.parser;
+		MappingIterator<ChatCompletionChunk> kept = this.values;
 		if (kept != null) {
-			this.parser = null;
+			this.values = null;
 			this.text.next("", 0, 0);
-			kept.close();
+			kept.parser().close();
 		}
 	}
 
