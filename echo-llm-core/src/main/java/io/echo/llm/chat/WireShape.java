@@ -44,6 +44,12 @@ final class WireShape {
 
 	private final WireComponent[] byPosition;
 
+	/**
+	 * The positions of the components whose absent value is not null (primitive ints, absent as 0): the only
+	 * arguments {@link #construct} has to fill in, instead of asking every component per record.
+	 */
+	private final int[] nonNullAbsent;
+
 	private final Field extraField;
 
 	/** The canonical constructor taking its arguments as one {@code Object[]}. */
@@ -76,6 +82,10 @@ final class WireShape {
 		}
 		this.seenNames = new String[this.components.size()];
 		this.byPosition = this.components.toArray(new WireComponent[0]);
+		this.nonNullAbsent = this.components.stream()
+			.filter((component) -> component.absent() != null)
+			.mapToInt((component) -> component.position)
+			.toArray();
 		this.extraField = WireComponent.field(type, last.getName());
 		try {
 			// A handle bound once per type: every chunk builds several records, and a reflective
@@ -139,9 +149,9 @@ final class WireShape {
 
 	/** Builds the record from the components read (absent ones take their absent value) and the extra fields. */
 	Object construct(Object[] args, @Nullable Map<String, JsonNode> extra) {
-		for (WireComponent component : this.components) {
-			if (args[component.position] == null) {
-				args[component.position] = component.absent();
+		for (int position : this.nonNullAbsent) {
+			if (args[position] == null) {
+				args[position] = this.byPosition[position].absent();
 			}
 		}
 		args[args.length - 1] = (extra != null) ? extra : Map.of();
