@@ -36,9 +36,25 @@ final class WireParserReader {
 		@Nullable OwnedExtra extra = null;
 		long seen = 0;
 		int next = 0;
-		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+		for (int ordinal = 0;; ordinal++) {
+			String name;
+			WireComponent component;
+			WireShape.Expected expected = shape.expected(ordinal);
+			if (expected != null && parser.nextName(expected.name())) {
+				name = expected.name().getValue();
+				component = expected.component();
+			}
+			else {
+				// Without an expectation the parser reads the name; a wrong one has read it already.
+				name = (expected == null) ? parser.nextName()
+						: parser.hasToken(JsonToken.PROPERTY_NAME) ? parser.currentName() : null;
+				if (name == null) {
+					break;
+				}
+				component = shape.component(name, next);
+				shape.expect(ordinal, name, component);
+			}
 			JsonToken token = parser.nextToken();
-			WireComponent component = shape.component(name, next);
 			if (component == null) {
 				extra = putOwned(extra, name, tree(parser, token, context));
 				continue;

@@ -15,7 +15,32 @@ public final class Decoding {
 
 	/** What the engine hands out for one event: the chunk, or {@code null} for {@code [DONE]} and skipped data. */
 	public static @Nullable ChatCompletionChunk decode(SseEvent event) {
-		return ChunkDecoder.decode(event).chunk();
+		return ChunkDecoder.decodeOnce(event).chunk();
+	}
+
+	/** A decoder as one stream has it: call {@link Decoder#release()} where a stream would wait for bytes. */
+	public static Decoder decoder() {
+		return new Decoder();
+	}
+
+	/** The engine's decoding of the events of one stream, with what it keeps between events. */
+	public static final class Decoder {
+
+		private final ChunkDecoder decoder = new ChunkDecoder();
+
+		private Decoder() {
+		}
+
+		/** What the engine hands out for the event: the chunk, or {@code null}. */
+		public @Nullable ChatCompletionChunk decode(SseEvent event) {
+			return this.decoder.decode(event, Secrets.NONE).chunk();
+		}
+
+		/** What a stream does once the events of a read are decoded, before it reads again. */
+		public void release() {
+			this.decoder.release();
+		}
+
 	}
 
 }

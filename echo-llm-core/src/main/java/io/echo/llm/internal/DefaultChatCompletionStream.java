@@ -1,10 +1,8 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -20,6 +18,7 @@ import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.LlmTimeoutException.Kind;
 import io.echo.llm.LlmTruncatedStreamException;
 import io.echo.llm.chat.ChatCompletionChunk;
+import io.echo.llm.chat.ChunkChoice;
 import io.echo.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,12 +33,12 @@ import tools.jackson.core.JacksonException;
  * after the chunks that arrived before it. For a relay it keeps the provider's data of the chunk last handed out
  * ({@link RawChunkData}).
  * <p>
- * Threads: the <em>iterating thread</em> (the caller's, which calls {@code hasNext}, {@code next}, {@code rawData}
- * and normally {@code close}) owns every field, {@link #body} and the two sets, except {@link #opened} and
- * {@link #cancelled}: {@link #cancel()} and {@link #close()} read those from any thread (and cancel sets
- * {@code cancelled}), so they are volatile; the iterating thread alone replaces {@code opened}, on reopen. Everything
- * a canceller does beyond that flag goes through thread-safe objects: the {@link Exchange} (aborting closes the
- * socket, so the iterating thread's blocked read fails), the {@link Reopener} and the {@link CallTracker}.
+ * Threads: the <em>iterating thread</em> (the caller's, which calls {@code hasNext}, {@code next}, {@code rawData} and
+ * normally {@code close}) owns every field, {@link #body}, {@link #decoder} and {@link #choiceEnds}, except
+ * {@link #opened} and {@link #cancelled}: {@link #cancel()} and {@link #close()} read those from any thread (and
+ * cancel sets {@code cancelled}), so they are volatile; the iterating thread alone replaces {@code opened}, on reopen.
+ * Everything a canceller does beyond that flag goes through thread-safe objects: the {@link Exchange} (aborting
+ * closes the socket, so the iterating thread's blocked read fails), the {@link Reopener} and the {@link CallTracker}.
  */
 final class DefaultChatCompletionStream implements ChatCompletionStream, Iterator<ChatCompletionChunk>, RawChunkData {
 
@@ -53,10 +52,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private final BodyEvents body;
 
-	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
-	private final Set<Integer> choicesSeen = new HashSet<>();
+	/** Decodes the events; kept across the events of one read (iterating thread only). */
+	private final ChunkDecoder decoder = new ChunkDecoder();
 
-	private final Set<Integer> choicesFinished = new HashSet<>();
+	/** Indexes of the choices that had a chunk, and of those that finished: all finished ends the stream. */
+	private final ChoiceEnds choiceEnds = new ChoiceEnds();
 
 	/** The current attempt; replaced by the iterating thread on reopen, read by cancel() to abort it. */
 	private volatile ChatTransport.Opened opened;
@@ -131,12 +131,17 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 				}
 			}
 			else if (bodyFailure != null) {
+				this.decoder.release();
 				fail(bodyFailure);
 			}
 			else if (this.body.ended()) {
+				this.decoder.release();
 				endOfBody();
 			}
 			else {
+				// The decoder's parser is not kept while the stream waits: a stream waiting for its next token
+				// holds no parser buffers.
+				this.decoder.release();
 				readMore();
 			}
 		}
@@ -162,7 +167,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	/** Returns whether the event produced a chunk to hand out. */
 	private boolean handle(SseEvent event) {
-		ChunkDecoder.Decoded decoded = ChunkDecoder.decode(event, this.transport.secrets());
+		ChunkDecoder.Decoded decoded = this.decoder.decode(event, this.transport.secrets());
 		if (decoded.done()) {
 			endNormally("[DONE]");
 			return false;
@@ -177,14 +182,14 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			undecodable(undecodable);
 			return false;
 		}
-		for (ChunkDecoder.ChoiceEnd choice : decoded.choices()) {
-			this.choicesSeen.add(choice.index());
-			if (choice.finished()) {
-				this.choicesFinished.add(choice.index());
+		ChatCompletionChunk chunk = decoded.chunk();
+		if (chunk != null) {
+			for (ChunkChoice choice : chunk.choices()) {
+				this.choiceEnds.add(choice.index(), ChunkSignals.finished(choice));
 			}
 		}
 		this.pendingError = decoded.error();
-		this.next = decoded.chunk();
+		this.next = chunk;
 		this.nextData = decoded.verbatim() ? event.data() : null;
 		if (this.next == null) {
 			return false;
@@ -304,12 +309,11 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 			reopened.exchange().cancel();
 		}
 		this.body.reset();
-		this.choicesSeen.clear();
-		this.choicesFinished.clear();
+		this.choiceEnds.clear();
 	}
 
 	private void endOfBody() {
-		if (!this.choicesSeen.isEmpty() && this.choicesFinished.containsAll(this.choicesSeen)) {
+		if (this.choiceEnds.allFinished()) {
 			endNormally("end of body after every choice finished");
 			return;
 		}
@@ -320,6 +324,7 @@ final class DefaultChatCompletionStream implements ChatCompletionStream, Iterato
 
 	private void endNormally(String how) {
 		this.ended = true;
+		this.decoder.release();
 		this.opened.exchange().finish();
 		if (this.tracker.end(Outcome.SUCCESS, null)) {
 			logger.trace("Stream ended at {} after {} chunks", how, this.tracker.chunks());

@@ -1,5 +1,8 @@
 package io.echo.llm.sse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -46,6 +49,14 @@ public final class SseParser {
 	private static final byte CR = '\r';
 
 	private static final byte LF = '\n';
+
+	private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+
+	private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+	/** Eight bytes of an array as one little-endian long: the first byte is the lowest. */
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.LITTLE_ENDIAN);
 
 	private final Consumer<SseEvent> sink;
 
@@ -236,14 +247,32 @@ public final class SseParser {
 		}
 	}
 
+	/**
+	 * The index of the first CR or LF in {@code buffer[from, to)}, or -1. Eight bytes at a time (a byte-by-byte scan
+	 * was most of the parser's time on chunk-sized lines): a word has a CR or LF where the word XOR eight copies of
+	 * it has a zero byte, and the lowest set bit of the zero-byte test marks the first one exactly.
+	 */
 	private static int indexOfLineEnd(byte[] buffer, int from, int to) {
-		for (int i = from; i < to; i++) {
+		int i = from;
+		for (; i <= to - Long.BYTES; i += Long.BYTES) {
+			long word = (long) LONGS.get(buffer, i);
+			long found = zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+			if (found != 0) {
+				return i + (Long.numberOfTrailingZeros(found) >>> 3);
+			}
+		}
+		for (; i < to; i++) {
 			byte b = buffer[i];
 			if (b == LF || b == CR) {
 				return i;
 			}
 		}
 		return -1;
+	}
+
+	/** The high bit of each byte that is zero, and maybe of bytes above a zero one (never below the lowest). */
+	private static long zeroBytes(long word) {
+		return (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
 	}
 
 	private void appendToLine(byte[] buffer, int from, int to) {

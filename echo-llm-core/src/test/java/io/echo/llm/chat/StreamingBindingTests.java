@@ -1,8 +1,10 @@
 package io.echo.llm.chat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -93,6 +95,39 @@ class StreamingBindingTests {
 			.isInstanceOf(UnsupportedOperationException.class);
 		assertThatThrownBy(() -> kept.entrySet().iterator().next().setValue(NullNode.getInstance()))
 			.isInstanceOf(UnsupportedOperationException.class);
+	}
+
+	/**
+	 * The parser is told the field names the last object of a type had, in order. Whatever the objects before it
+	 * taught (other orders, fewer or more fields, unknown ones, names written with escapes, a field sent twice),
+	 * each object binds as from its tree, read one after another as the engine reads a stream's events.
+	 */
+	@Test
+	void fieldsInAnotherOrderThanTheObjectBeforeBindAsFromTheTree() throws Exception {
+		List<String> jsons = List.of(
+				"{\"id\":\"a\",\"object\":\"o\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+						+ "\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}",
+				"{\"choices\":[{\"delta\":{\"content\":\"y\"},\"index\":1}],\"created\":2,\"id\":\"b\",\"model\":\"m\","
+						+ "\"object\":\"o\"}",
+				"{\"id\":\"c\",\"x_unknown\":{\"k\":[1]},\"object\":\"o\",\"choices\":[{\"index\":0}]}",
+				"{\"\\u0069d\":\"d\",\"obj\\u0065ct\":\"o\",\"created\":3,\"choices\":[{\"ind\\u0065x\":2,\"delta\":{}}]}",
+				"{\"id\":\"e\"}",
+				"{}",
+				"{\"id\":\"f\",\"id\":\"g\",\"object\":null,\"object\":\"o\",\"choices\":[],\"choices\":[{\"index\":0}]}",
+				"{\"id\":\"i\",\"object\":\"o\",\"created\":4,\"model\":\"m\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,"
+						+ "\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,"
+						+ "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}",
+				"{\"id\":\"j\",\"object\":\"o\",\"created\":5,\"model\":\"m\",\"choices\":[{\"index\":0,"
+						+ "\"delta\":{\"content\":\"z\"},\"finish_reason\":\"stop\"}]}");
+		for (int round = 0; round < 3; round++) {
+			for (String json : jsons) {
+				ChatCompletionChunk fromText = MAPPER.readValue(json, ChatCompletionChunk.class);
+				assertThat(fromText).as(json)
+					.isEqualTo(MAPPER.treeToValue(MAPPER.readTree(json), ChatCompletionChunk.class));
+				assertThat(MAPPER.readTree(MAPPER.writeValueAsString(fromText))).as(json)
+					.isEqualTo(MAPPER.readTree(json));
+			}
+		}
 	}
 
 }

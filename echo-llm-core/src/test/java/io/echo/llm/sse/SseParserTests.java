@@ -49,6 +49,32 @@ class SseParserTests {
 		assertThat(this.events).containsExactly(message("a\nb"));
 	}
 
+	/**
+	 * Line ends are found eight bytes at a time: a CR or LF at every position of a word, each kind of line end, and
+	 * bytes that differ from CR or LF in one bit only or are UTF-8 continuation bytes ending in 0x0A or 0x0D (which a
+	 * wrong word test would take for line ends), at the start, inside and at the end of a feed's range.
+	 */
+	@Test
+	void lineEndsAreFoundAtEveryPositionOfAWordAmongBytesThatNearlyMatch() {
+		String near = "\u000b\u000c\u000e\u0009\u010a\u010d\u0d0a\u8a8d\u00e9";
+		for (int length = 0; length <= 19; length++) {
+			for (String end : List.of("\n", "\r", "\r\n")) {
+				String value = near.repeat(3).substring(0, length);
+				byte[] bytes = ("xxdata: " + value + end + "data: " + value + end + end + "yy")
+					.getBytes(StandardCharsets.UTF_8);
+				for (int start = 0; start < 8; start++) {
+					this.events.clear();
+					SseParser parser = new SseParser(this.events::add);
+					byte[] shifted = new byte[start + bytes.length];
+					System.arraycopy(bytes, 0, shifted, start, bytes.length);
+					parser.feed(shifted, start + 2, bytes.length - 4);
+					assertThat(this.events).as("length %d, end %s, start %d", length, end.length(), start)
+						.containsExactly(message(value + "\n" + value));
+				}
+			}
+		}
+	}
+
 	@Test
 	void feedReadsOnlyTheGivenRangeOfTheBuffer() {
 		SseParser parser = new SseParser(this.events::add);
