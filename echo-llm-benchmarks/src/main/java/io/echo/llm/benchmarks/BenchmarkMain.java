@@ -23,6 +23,7 @@ import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Store;
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode [JMH options, e.g. -prof gc]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode-cpu [--trial-ms 300] [--warmups 3] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar relay [--streams 500,1000,2000,5000] [--tokens 200]
+ *     [--warmup-short-streams 6000] [--warmup-streams 200]
  *     [--modes java17-platform,java25-virtual,java25-virtual-redis]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
@@ -70,7 +71,7 @@ public final class BenchmarkMain {
 				new RelayScaleBenchmark(Path.of(options.text("sample-jar", SAMPLE_JAR)), options.integer("tokens", 200),
 						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
 						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)),
-						options.integer("warmup-streams", 200))
+						options.integer("warmup-streams", 200), options.integer("warmup-short-streams", 6000))
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}

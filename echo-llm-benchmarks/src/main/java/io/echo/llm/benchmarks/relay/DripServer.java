@@ -41,6 +41,15 @@ public final class DripServer implements AutoCloseable {
 			+ "\"created\":1732916916,\"model\":\"drip\",\"choices\":[{\"index\":0,\"delta\":{},"
 			+ "\"finish_reason\":\"stop\"}]}";
 
+	/**
+	 * A request that contains this (in a message) gets {@link #WARM_UP_TOKENS} tokens instead of the server's count:
+	 * short streams that take a relay's per-stream code through the JIT before a measurement.
+	 */
+	static final String WARM_UP_MARKER = "drip-warm-up";
+
+	/** Tokens of a warm-up stream. */
+	static final int WARM_UP_TOKENS = 2;
+
 	private final int tokens;
 
 	private final long intervalNanos;
@@ -190,6 +199,8 @@ public final class DripServer implements AutoCloseable {
 
 		private int seq;
 
+		private int limit;
+
 		private long due;
 
 		Connection(SocketChannel channel) {
@@ -203,6 +214,8 @@ public final class DripServer implements AutoCloseable {
 				return;
 			}
 			if (!this.streaming && requestComplete()) {
+				String request = new String(this.in.array(), 0, this.in.position(), StandardCharsets.ISO_8859_1);
+				this.limit = request.contains(WARM_UP_MARKER) ? WARM_UP_TOKENS : DripServer.this.tokens;
 				this.in.clear();
 				this.streaming = true;
 				this.seq = 0;
@@ -241,7 +254,7 @@ public final class DripServer implements AutoCloseable {
 			if (!this.channel.isOpen()) {
 				return;
 			}
-			if (this.seq < DripServer.this.tokens) {
+			if (this.seq < this.limit) {
 				this.out.add(frame(CHUNK_HEAD + this.seq + ":" + System.nanoTime() + CHUNK_TAIL));
 				this.seq++;
 				this.due += DripServer.this.intervalNanos;

@@ -46,6 +46,8 @@ public final class RelayScaleBenchmark {
 
 	private final int warmupStreams;
 
+	private final int warmupShortStreams;
+
 	private final List<String> skipped = new ArrayList<>();
 
 	/**
@@ -55,10 +57,13 @@ public final class RelayScaleBenchmark {
 	 * @param outputDir where logs and the chart go
 	 * @param redisLib the Redis client's jars, added to the sample app in the Redis-store mode
 	 * @param warmupStreams streams of the warm-up level run before the measured levels of each mode
+	 * @param warmupShortStreams short streams ({@link DripServer#WARM_UP_TOKENS} tokens) relayed before that, so that
+	 * the JIT has compiled the code a relay runs once per stream, as in a server that has run for a while
 	 */
 	public RelayScaleBenchmark(Path sampleJar, int tokens, Duration ramp, Path outputDir, Path redisLib,
-			int warmupStreams) {
+			int warmupStreams, int warmupShortStreams) {
 		this.warmupStreams = warmupStreams;
+		this.warmupShortStreams = warmupShortStreams;
 		this.sampleJar = sampleJar;
 		this.redisLib = redisLib;
 		this.tokens = tokens;
@@ -146,6 +151,7 @@ public final class RelayScaleBenchmark {
 			try (RelayProcess relay = RelayProcess.start(mode.javaHome(), mode.launch(this.sampleJar, this.redisLib),
 					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"))) {
 				URI target = URI.create("http://127.0.0.1:" + relay.port() + mode.path());
+				warmUpPerStreamCode(relay, target, mode.request());
 				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(this.warmupStreams, maxStreams));
 				System.err.println("warm-up: " + warmup);
 				for (int streams : levels) {
@@ -158,6 +164,27 @@ public final class RelayScaleBenchmark {
 		return rows;
 	}
 
+	/**
+	 * Relays {@link #warmupShortStreams} streams of two tokens, about 400 a second: the JIT compiles a method after
+	 * thousands of calls, and the code a relay runs once per stream (Tomcat's request, Spring MVC, the upstream
+	 * call) gets there only after thousands of streams. Until then it runs interpreted or with C1's profiling, and its
+	 * compilations take CPU in the middle of the measurement.
+	 */
+	private void warmUpPerStreamCode(RelayProcess relay, URI target, String request) throws Exception {
+		if (this.warmupShortStreams <= 0) {
+			return;
+		}
+		long cpu = relay.cpuNanos();
+		long start = System.nanoTime();
+		LoadDriver driver = new LoadDriver(target, request.replace("\"hi\"", "\"" + DripServer.WARM_UP_MARKER + "\""),
+				this.warmupShortStreams, DripServer.WARM_UP_TOKENS,
+				Duration.ofMillis(this.warmupShortStreams * 1000L / 400), Duration.ofMinutes(5));
+		LoadDriver.Result result = driver.run();
+		System.err.printf(Locale.ROOT, "warm-up: %,d short streams in %.1f s, %.2f ms of relay CPU per stream, %d errors %s%n",
+				this.warmupShortStreams, (System.nanoTime() - start) / 1e9,
+				(relay.cpuNanos() - cpu) / 1e6 / this.warmupShortStreams, result.errorCount(), result.errors());
+	}
+
 	private Row level(String mode, @Nullable RelayProcess relay, URI target, String request, int streams)
 			throws Exception {
 		Duration streamTime = Duration.ofNanos(this.tokens * TOKEN_INTERVAL_NANOS);
@@ -166,6 +193,7 @@ public final class RelayScaleBenchmark {
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
 			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
+			long ownCpuBefore = ownCpuNanos();
 			long start = System.nanoTime();
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
 			// Peak: every stream opened, two seconds of steady state, and well before the first ones end.
@@ -179,6 +207,7 @@ public final class RelayScaleBenchmark {
 			LoadDriver.Result result = running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(),
 					TimeUnit.SECONDS);
 			long cpu = (relay != null) ? relay.cpuNanos() - cpuBefore : 0;
+			long ownCpu = ownCpuNanos() - ownCpuBefore;
 			long margin = TimeUnit.MILLISECONDS.toNanos(100);
 			System.err.printf(Locale.ROOT, "%s, %,d streams, by second of the send stamp (forced GC at s%02d):%n", mode,
 					streams, (gcStart - start) / 1_000_000_000L);
@@ -188,7 +217,8 @@ public final class RelayScaleBenchmark {
 					Summary.quantile(delays, 0.99) / 1e6, Summary.quantile(delays, 1.0) / 1e6, heap, threads,
 					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
 					cpu / 1e3 / Math.max(1, result.samples().size()), steady,
-					(cpu / 1e3 - steady * result.samples().size()) / 1e3 / streams, result.lostTokens(),
+					(cpu / 1e3 - steady * result.samples().size()) / 1e3 / streams,
+					ownCpu / 1e3 / Math.max(1, result.samples().size()), result.lostTokens(),
 					result.duplicatedTokens());
 		}
 		finally {
@@ -219,16 +249,22 @@ public final class RelayScaleBenchmark {
 		return (cpuAfter - cpu) / 1e3 / Math.max(1, tokensAfter - tokens);
 	}
 
+	/** CPU this JVM (the load driver and the upstream, and its idle benchmark threads) has used, in nanoseconds. */
+	private static long ownCpuNanos() {
+		return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+	}
+
 	private void print(List<Row> rows) {
 		System.out.printf(Locale.ROOT, "%n### Relay scale, %d tokens per stream at 20 tokens/s%n%n", this.tokens);
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
 				+ "| errors | complete streams | lost / duplicated tokens | relay CPU µs per token "
-				+ "| of which: µs per token, steady | ms per stream, to open and end | streams per core at that cost |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+				+ "| of which: µs per token, steady | ms per stream, to open and end | streams per core at that cost "
+				+ "| driver and upstream CPU µs per token |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 		rows.forEach((row) -> {
 			boolean app = row.cpuMicrosPerToken() > 0;
 			System.out.printf(Locale.ROOT,
-					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s | %s | %s |%n",
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s | %s | %s | %.1f |%n",
 					row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
 					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
 					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
@@ -237,7 +273,7 @@ public final class RelayScaleBenchmark {
 					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
 					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.1f", row.steadyMicrosPerToken()) : "-",
 					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.2f", row.millisPerStream()) : "-",
-					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-");
+					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-", row.loadCpuMicrosPerToken());
 		});
 	}
 
@@ -323,8 +359,8 @@ public final class RelayScaleBenchmark {
 	/** One level of one mode. */
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
 			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
-			double cpuMicrosPerToken, double steadyMicrosPerToken, double millisPerStream, long lostTokens,
-			long duplicatedTokens) {
+			double cpuMicrosPerToken, double steadyMicrosPerToken, double millisPerStream,
+			double loadCpuMicrosPerToken, long lostTokens, long duplicatedTokens) {
 
 		/** The figures the targets judge. */
 		Targets.RelayRow judged() {
