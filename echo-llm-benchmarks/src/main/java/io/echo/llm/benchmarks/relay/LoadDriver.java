@@ -311,6 +311,15 @@ final class LoadDriver {
 			return lines;
 		}
 
+		/** The most tokens sent within one second from {@code start} (nanoTime), by send stamp. */
+		long peakPerSecond(long start) {
+			Map<Long, Long> bySecond = new TreeMap<>();
+			for (int i = 0; i < this.size; i++) {
+				bySecond.merge(Math.max(0, (this.stamps[i] - start) / 1_000_000_000L), 1L, Long::sum);
+			}
+			return bySecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
+		}
+
 		/** The delays of the tokens sent outside {@code [from, to]} (nanoTime), e.g. to leave out a forced GC. */
 		long[] delaysOutside(long from, long to) {
 			long[] kept = new long[this.size];

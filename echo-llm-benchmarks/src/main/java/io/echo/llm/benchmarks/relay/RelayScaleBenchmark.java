@@ -218,7 +218,8 @@ public final class RelayScaleBenchmark {
 					result.errorCount(), result.errors().toString(), result.complete(), result.samples().size(),
 					cpu / 1e3 / Math.max(1, result.samples().size()), steady,
 					(cpu / 1e3 - steady * result.samples().size()) / 1e3 / streams,
-					ownCpu / 1e3 / Math.max(1, result.samples().size()), result.lostTokens(),
+					ownCpu / 1e3 / Math.max(1, result.samples().size()), result.samples().peakPerSecond(start),
+					result.lostTokens(),
 					result.duplicatedTokens());
 		}
 		finally {
@@ -259,12 +260,12 @@ public final class RelayScaleBenchmark {
 		System.out.println("| mode | streams | open at peak | p50 ms | p99 ms | max ms | heap after GC MiB | live threads "
 				+ "| errors | complete streams | lost / duplicated tokens | relay CPU µs per token "
 				+ "| of which: µs per token, steady | ms per stream, to open and end | streams per core at that cost "
-				+ "| driver and upstream CPU µs per token |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+				+ "| driver and upstream CPU µs per token | peak tokens/s (offered) |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 		rows.forEach((row) -> {
 			boolean app = row.cpuMicrosPerToken() > 0;
 			System.out.printf(Locale.ROOT,
-					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s | %s | %s | %.1f |%n",
+					"| %s | %,d | %,d | %.2f | %.2f | %.1f | %s | %s | %d%s | %,d of %,d | %,d / %,d | %s | %s | %s | %s | %.1f | %,d (%,d) |%n",
 					row.mode(), row.streams(), row.openAtPeak(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
 					app ? String.format(Locale.ROOT, "%.0f", row.heapMiB()) : "-",
 					app ? String.format(Locale.ROOT, "%,d", row.liveThreads()) : "-", row.errors(),
@@ -273,7 +274,8 @@ public final class RelayScaleBenchmark {
 					app ? String.format(Locale.ROOT, "%.1f", row.cpuMicrosPerToken()) : "-",
 					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.1f", row.steadyMicrosPerToken()) : "-",
 					(app && row.steadyMicrosPerToken() > 0) ? String.format(Locale.ROOT, "%.2f", row.millisPerStream()) : "-",
-					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-", row.loadCpuMicrosPerToken());
+					app ? String.format(Locale.ROOT, "%,.0f", row.streamsPerCore()) : "-", row.loadCpuMicrosPerToken(),
+					row.peakTokensPerSecond(), row.streams() * (1_000_000_000L / TOKEN_INTERVAL_NANOS));
 		});
 	}
 
@@ -324,8 +326,8 @@ public final class RelayScaleBenchmark {
 					"--server.tomcat.max-connections=" + (maxStreams + 1000),
 					"--server.tomcat.accept-count=" + maxStreams,
 					"--spring.mvc.async.request-timeout=-1",
-					// Measures the relay at the level asked for, not the default admission limit (5,000 streams).
-					"--echo.llm.relay.max-active-streams=" + (maxStreams + 1000)));
+					// Measures the relay at the level asked for (and its warm-up), not the default admission limit (5,000).
+					"--echo.llm.relay.max-active-streams=" + (maxStreams + 5000)));
 			if (this.virtualThreads) {
 				args.add("--spring.threads.virtual.enabled=true");
 			}
@@ -360,12 +362,13 @@ public final class RelayScaleBenchmark {
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
 			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
 			double cpuMicrosPerToken, double steadyMicrosPerToken, double millisPerStream,
-			double loadCpuMicrosPerToken, long lostTokens, long duplicatedTokens) {
+			double loadCpuMicrosPerToken, long peakTokensPerSecond, long lostTokens, long duplicatedTokens) {
 
 		/** The figures the targets judge. */
 		Targets.RelayRow judged() {
 			return new Targets.RelayRow(this.mode, this.mode.startsWith("no relay"), this.streams, this.p99Millis,
-					this.heapMiB, this.cpuMicrosPerToken, this.lostTokens, this.duplicatedTokens);
+					this.heapMiB, this.cpuMicrosPerToken, this.lostTokens, this.duplicatedTokens,
+					this.peakTokensPerSecond);
 		}
 
 		/** Streams of 20 tokens per second that one core could relay at this CPU cost per token. */

@@ -79,6 +79,23 @@ class TargetsTests {
 	}
 
 	@Test
+	void relayThatSlowedTheUpstreamMissesItsLatencyTargetWhateverItsP99() {
+		List<Verdict> verdicts = Targets.relay(List.of(
+				new RelayRow("no relay (floor)", true, 5000, 90, 0, 0, 0, 0, 95_000),
+				new RelayRow("java25-virtual", false, 5000, 100, 900, 50, 0, 0, 34_000)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("relay p99"))
+			.extracting(Verdict::line)
+			.containsExactly("- **missed** relay p99 above the floor, java25-virtual at 5,000 streams: 10.0 ms "
+					+ "(p99 100.0 ms, floor 90.0 ms), at 36 % of the floor's token rate (34,000 against 95,000 a second) "
+					+ "(target < 50 ms)");
+		assertThat(Targets.relay(List.of(new RelayRow("no relay (floor)", true, 5000, 90, 0, 0, 0, 0, 95_000),
+				new RelayRow("java25-virtual", false, 5000, 100, 900, 50, 0, 0, 90_000))))
+			.filteredOn((verdict) -> verdict.measure().startsWith("relay p99"))
+			.extracting(Verdict::met)
+			.containsExactly(true);
+	}
+
+	@Test
 	void relayLatencyIsNotJudgedWithoutTheFloor() {
 		assertThat(Targets.relay(List.of(relay("java25-virtual", 1000, 10))))
 			.noneMatch((verdict) -> verdict.measure().startsWith("relay p99"));
