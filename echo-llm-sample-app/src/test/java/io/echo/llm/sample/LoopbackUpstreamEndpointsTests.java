@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -173,6 +173,47 @@ class LoopbackUpstreamEndpointsTests {
 			.asString()
 			.startsWith("INFO LLM call " + id + " failed (LlmApiException status 429 code rate_limit_exceeded): client ")
 			.doesNotContain(LoopbackUpstream.ECHOED_SECRET);
+	}
+
+	@Test
+	void openAiStreamAnsweredWithTheProvidersStatusIsLoggedAsFailedNotCancelled() throws Exception {
+		Logger relayLogger = (Logger) LoggerFactory.getLogger("io.echo.llm.web.RelayLog");
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		relayLogger.addAppender(logs);
+		try {
+			// The status answer ends the request, and the request's end cancels the task: whichever ran first was
+			// logged, so the line said "cancelled (client gone)" now and then.
+			for (int i = 0; i < 10; i++) {
+				SseClient.Answer answer = client().post("/v1/chat/completions", openAi("over the limit", true));
+				assertThat(answer.status()).isEqualTo(429);
+				String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
+				String line = awaitLine(logs, id);
+				assertThat(line).as("the one line of %s", id)
+					.startsWith("LLM stream " + id + " failed (LlmApiException status 429 code rate_limit_exceeded)");
+			}
+		}
+		finally {
+			relayLogger.detachAppender(logs);
+		}
+	}
+
+	private static String awaitLine(ListAppender<ILoggingEvent> logs, String id) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			synchronized (logs) {
+				List<String> lines = logs.list.stream()
+					.map(ILoggingEvent::getFormattedMessage)
+					.filter((message) -> message.contains(id))
+					.toList();
+				if (!lines.isEmpty()) {
+					assertThat(lines).hasSize(1);
+					return lines.get(0);
+				}
+			}
+			Thread.sleep(10);
+		}
+		throw new AssertionError("No log line names " + id);
 	}
 
 	@Test

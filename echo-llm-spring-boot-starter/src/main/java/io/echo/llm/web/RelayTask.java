@@ -148,13 +148,14 @@ public final class RelayTask implements Runnable {
 			opened = this.service.stream(this.request, this.cancellation);
 		}
 		catch (RuntimeException ex) {
-			if (!this.cancelled && this.opening.failedBeforeOpen(ex)) {
-				if (this.ended.compareAndSet(false, true)) {
-					this.log.failed(ex, this.phase, 0);
-				}
+			if (this.cancelled || !this.ended.compareAndSet(false, true)) {
 				return;
 			}
-			fail(ex);
+			// Logged before it is answered: answering as a status ends the request, whose end cancels the task.
+			this.log.failed(ex, this.phase, 0);
+			if (!this.opening.failedBeforeOpen(ex)) {
+				endWithError(ex);
+			}
 			return;
 		}
 		pump(opened);
@@ -199,6 +200,10 @@ public final class RelayTask implements Runnable {
 			return;
 		}
 		this.log.failed(ex, this.phase, this.chunks);
+		endWithError(ex);
+	}
+
+	private void endWithError(RuntimeException ex) {
 		try {
 			finish(this.events.error(ex));
 		}
