@@ -4,19 +4,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.sse.SseEvent;
 import io.echo.llm.web.resume.AbstractResumableRelayTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -26,35 +19,14 @@ import static org.assertj.core.api.Assertions.tuple;
  * ({@code spring.task.execution.pool.*}), one stream holding that thread, and a second stream asked for meanwhile.
  * The second gets a {@code 503 relay_busy} error at once instead of waiting unseen behind the first.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LlmSseRelayBusyTests {
+class LlmSseRelayBusyTests extends ScriptedUpstreamTests {
 
 	private static final String BUSY = "{\"status\":503,\"code\":\"relay_busy\","
 			+ "\"message\":\"Too many replies in progress; try again shortly\"}";
 
-	private ScriptedUpstream upstream;
-
-	private ConfigurableApplicationContext instance;
-
-	@BeforeAll
-	void startUpstream() throws IOException {
-		this.upstream = new ScriptedUpstream();
-	}
-
 	@BeforeEach
 	void holdStreamsAfterOneToken() {
 		this.upstream.reset().pauseAfter(1);
-	}
-
-	@AfterEach
-	void stop() {
-		this.instance.close();
-	}
-
-	@AfterAll
-	void stopUpstream() throws IOException {
-		this.upstream.close();
 	}
 
 	@Test

@@ -5,19 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.sse.SseEvent;
 import io.echo.llm.web.resume.AbstractResumableRelayTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.AsyncTaskExecutor;
@@ -31,28 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * longer than the interval for a next one, and the end of a stream, {@code [DONE]} or an error, goes out at once with
  * everything before it. Each stream's events arrive once each and in order.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LlmSseRelayFlushTests {
-
-	private ScriptedUpstream upstream;
-
-	private ConfigurableApplicationContext instance;
-
-	@BeforeAll
-	void startUpstream() throws IOException {
-		this.upstream = new ScriptedUpstream();
-	}
-
-	@AfterEach
-	void stop() {
-		this.instance.close();
-	}
-
-	@AfterAll
-	void stopUpstream() throws IOException {
-		this.upstream.close();
-	}
+class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 
 	@Test
 	void tokensGatheredInABurstGoOutWithinTheIntervalWhileTheUpstreamHolds() throws IOException {

@@ -7,18 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.sse.SseEvent;
 import io.echo.llm.web.resume.AbstractResumableRelayTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,31 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is refused with {@code 503} and an OpenAI-shaped {@code relay_busy} error before any event, and once one of the two
  * ends a new stream is taken again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LlmSseRelayLimitTests {
+class LlmSseRelayLimitTests extends ScriptedUpstreamTests {
 
 	private static final String BUSY = "{\"error\":{\"status\":503,\"code\":\"relay_busy\","
 			+ "\"message\":\"Too many replies in progress; try again shortly\",\"type\":\"api_error\",\"param\":null}}";
-
-	private ScriptedUpstream upstream;
-
-	private ConfigurableApplicationContext instance;
-
-	@BeforeAll
-	void startUpstream() throws IOException {
-		this.upstream = new ScriptedUpstream();
-	}
-
-	@AfterEach
-	void stop() {
-		this.instance.close();
-	}
-
-	@AfterAll
-	void stopUpstream() throws IOException {
-		this.upstream.close();
-	}
 
 	@Test
 	void streamBeyondTheLimitIsRefusedWith503UntilOneEnds() throws Exception {

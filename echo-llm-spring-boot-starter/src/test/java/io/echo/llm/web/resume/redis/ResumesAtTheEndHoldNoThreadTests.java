@@ -10,18 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.echo.llm.sse.SseEvent;
 import io.echo.llm.web.SseClient;
-import io.echo.llm.web.ScriptedUpstream;
+import io.echo.llm.web.ScriptedUpstreamTests;
 import io.echo.llm.web.RelayTestApplication;
 import io.echo.llm.web.resume.AbstractResumableRelayTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,31 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code relay_busy}. A resume that waited for events that never come would hold a thread (and, on Redis, a
  * connection) each until the keys expire.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ExtendWith(LocalRedis.Extension.class)
-class ResumesAtTheEndHoldNoThreadTests {
+class ResumesAtTheEndHoldNoThreadTests extends ScriptedUpstreamTests {
 
 	private static final int POOL_SIZE = 2;
-
-	private ScriptedUpstream upstream;
-
-	private ConfigurableApplicationContext instance;
-
-	@BeforeAll
-	void startUpstream() throws IOException {
-		this.upstream = new ScriptedUpstream();
-	}
-
-	@AfterEach
-	void stopInstance() {
-		this.instance.close();
-	}
-
-	@AfterAll
-	void stopUpstream() throws IOException {
-		this.upstream.close();
-	}
 
 	@Test
 	void memoryStoreResumesAtAndPastTheEndLeaveThreadsForNewReplies() throws Exception {
