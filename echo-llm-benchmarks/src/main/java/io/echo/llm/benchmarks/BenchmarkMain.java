@@ -127,6 +127,9 @@ public final class BenchmarkMain {
 					case "java25-virtual-resumable" -> new Mode(name, java25, true, Store.MEMORY, jfr);
 					// The resumable relay with its events in a redis-server the benchmark starts; skipped without one.
 					case "java25-virtual-redis" -> new Mode(name, java25, true, Store.REDIS, jfr);
+					// What relaying a token costs at the least (ByteProxy): one selector, or a virtual thread per side.
+					case "reference-nio-proxy" -> Mode.proxy(name, java25, "nio");
+					case "reference-thread-proxy" -> Mode.proxy(name, java25, "threads");
 					default -> throw new IllegalArgumentException("Unknown mode " + name);
 				})
 				.toList();

@@ -292,9 +292,26 @@ public final class RelayScaleBenchmark {
 	 * store behind the chat page's endpoint
 	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
 	 */
-	public record Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr) {
+	public record Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr,
+			@Nullable String proxy) {
 
-		/** The endpoint the driver streams from. */
+		/** Names of the reference modes start with this; they are shown, never judged against echo-llm's targets. */
+		public static final String REFERENCE = "reference-";
+
+		/** The sample app's relay. */
+		public Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr) {
+			this(name, javaHome, virtualThreads, store, jfr, null);
+		}
+
+		/**
+		 * A reference mode: {@link ByteProxy} in place of the sample app, what relaying a token costs at the least.
+		 * @param model {@code nio} (one selector) or {@code threads} (a virtual thread per direction)
+		 */
+		public static Mode proxy(String name, Path javaHome, String model) {
+			return new Mode(name, javaHome, model.equals("threads"), Store.NONE, null, model);
+		}
+
+		/** The endpoint the driver streams from: the proxy forwards it to the upstream's path. */
 		String path() {
 			return (this.store == Store.NONE) ? "/v1/chat/completions" : "/api/chat";
 		}
@@ -308,6 +325,9 @@ public final class RelayScaleBenchmark {
 		 * {@code PropertiesLauncher} (the sample does not ship a Redis client).
 		 */
 		List<String> launch(Path sampleJar, Path redisLib) {
+			if (this.proxy != null) {
+				return List.of("-cp", benchmarksJar(), ByteProxy.class.getName());
+			}
 			if (this.store != Store.REDIS) {
 				return List.of("-jar", sampleJar.toString());
 			}
@@ -317,6 +337,10 @@ public final class RelayScaleBenchmark {
 
 		List<String> jvmArgs() {
 			List<String> args = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xss512k"));
+			if ("threads".equals(this.proxy)) {
+				// The carriers the sample's main gives virtual threads on a small machine, so the two compare.
+				args.add("-Djdk.virtualThreadScheduler.parallelism=16");
+			}
 			if (this.jfr != null) {
 				args.add("-XX:StartFlightRecording=filename=" + this.jfr.resolve(this.name + ".jfr") + ",settings=profile");
 			}
@@ -324,6 +348,9 @@ public final class RelayScaleBenchmark {
 		}
 
 		List<String> appArgs(String upstream, int maxStreams) {
+			if (this.proxy != null) {
+				return List.of("--upstream=" + upstream, "--model=" + this.proxy);
+			}
 			List<String> args = new ArrayList<>(List.of("--echo.llm.base-url=" + upstream, "--echo.llm.api-key=bench",
 					"--echo.llm.model=drip", "--echo.llm.retry.max-attempts=1",
 					"--spring.main.banner-mode=off", "--logging.level.root=WARN",
@@ -346,6 +373,15 @@ public final class RelayScaleBenchmark {
 			return args;
 		}
 
+	}
+
+	private static String benchmarksJar() {
+		try {
+			return Path.of(ByteProxy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+		}
+		catch (java.net.URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Where a relay mode keeps the events of its streams. */

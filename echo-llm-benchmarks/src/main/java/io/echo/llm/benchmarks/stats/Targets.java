@@ -109,14 +109,16 @@ public final class Targets {
 				}));
 		}
 		rows.stream()
-			.filter((row) -> !row.floor() && RelayKind.of(row.mode()) != RelayKind.REDIS && row.cpuMicrosPerToken() > 0)
+			.filter((row) -> !row.floor() && RelayKind.of(row.mode()) != null
+					&& RelayKind.of(row.mode()) != RelayKind.REDIS && row.cpuMicrosPerToken() > 0)
 			.max(Comparator.comparingDouble(RelayRow::cpuMicrosPerToken))
 			.ifPresent((worst) -> verdicts.add(new Verdict("relay CPU per relayed token, the highest of the run",
 					worst.cpuMicrosPerToken() <= RELAY_CPU_MICROS_PER_TOKEN,
 					format("%.1f µs (%s at %,d streams)", worst.cpuMicrosPerToken(), worst.mode(), worst.streams()),
 					format("<= %.0f µs", RELAY_CPU_MICROS_PER_TOKEN))));
 		rows.stream()
-			.filter((row) -> !row.floor() && row.streams() == HEAP_STREAMS && row.heapMiB() > 0)
+			.filter((row) -> !row.floor() && RelayKind.of(row.mode()) != null && row.streams() == HEAP_STREAMS
+					&& row.heapMiB() > 0)
 			.forEach((row) -> verdicts.add(new Verdict(format("heap after GC, %s at %,d streams", row.mode(),
 					row.streams()), row.heapMiB() < HEAP_MIB, format("%.0f MiB", row.heapMiB()),
 					format("< %.0f MiB", HEAP_MIB))));
@@ -167,6 +169,10 @@ public final class Targets {
 		REDIS;
 
 		static @Nullable RelayKind of(String mode) {
+			if (mode.startsWith("reference-")) {
+				// A reference for the machine (a byte proxy), not echo-llm's relay.
+				return null;
+			}
 			if (mode.endsWith("-redis")) {
 				return REDIS;
 			}

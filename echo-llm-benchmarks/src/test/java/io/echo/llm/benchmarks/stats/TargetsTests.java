@@ -113,6 +113,21 @@ class TargetsTests {
 	}
 
 	@Test
+	void referenceProxiesAreShownButNeverJudgedAsTheRelay() {
+		List<Verdict> verdicts = Targets.relay(List.of(floor(5000, 70),
+				new RelayRow("reference-nio-proxy", false, 5000, 75, 40, 20, 0, 0, 95_000),
+				new RelayRow("reference-thread-proxy", false, 5000, 500, 1500, 35, 0, 0, 40_000),
+				new RelayRow("java25-virtual", false, 5000, 100, 900, 9, 0, 0, 95_000)));
+		assertThat(verdicts).extracting(Verdict::measure)
+			.containsExactly("relay p99 above the floor, java25-virtual at 5,000 streams",
+					"relay CPU per relayed token, the highest of the run",
+					"heap after GC, java25-virtual at 5,000 streams", "tokens lost or duplicated, every row");
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("relay CPU"))
+			.extracting(Verdict::figure)
+			.containsExactly("9.0 µs (java25-virtual at 5,000 streams)");
+	}
+
+	@Test
 	void heapIsJudgedAtFiveThousandStreams() {
 		List<Verdict> verdicts = Targets.relay(List.of(new RelayRow("java25-virtual", false, 2000, 10, 2000, 5, 0, 0),
 				new RelayRow("java25-virtual", false, 5000, 10, 1023, 5, 0, 0),
