@@ -88,11 +88,21 @@ public final class RelayScaleBenchmark {
 		print(all);
 		this.skipped.forEach((message) -> System.out.println("\n" + message));
 		Targets.print(Targets.relay(all.stream().map(Row::judged).toList()), System.out);
+		printReferences(rows);
 		if (!rows.isEmpty()) {
 			Path png = this.outputDir.resolve("relay-scale.png");
 			RelayChart.write(floorRows, rows, png);
 			System.err.println("chart: " + png);
 		}
+	}
+
+	// What the reference proxies say about the targets: they are the least any relay costs on this machine.
+	private static void printReferences(List<Row> rows) {
+		rows.stream().filter((row) -> row.mode().startsWith(Mode.REFERENCE)).forEach((row) -> System.out.printf(
+				Locale.ROOT, "- reference, not judged: %s at %,d streams costs %.1f µs per token (%.1f steady), "
+						+ "p99 %.1f ms, %,d tokens/s at peak: the least a relay pays here%n",
+				row.mode(), row.streams(), row.cpuMicrosPerToken(), row.steadyMicrosPerToken(), row.p99Millis(),
+				row.peakTokensPerSecond()));
 	}
 
 	private List<Row> floor(List<Integer> levels) throws Exception {
