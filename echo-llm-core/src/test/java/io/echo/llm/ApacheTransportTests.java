@@ -190,6 +190,41 @@ class ApacheTransportTests extends RawServerSupport {
 	private record Reading(ChatCompletionStream stream, CompletableFuture<Boolean> hasNext) {
 	}
 
+	/**
+	 * Connections buffer 8 KiB ({@code QuietConnection.HTTP1}): an SSE line several times that long, cut across
+	 * chunks and reads inside a 4-byte UTF-8 character, still arrives whole, and so does a header line just under
+	 * HttpCore's own line limit (8 KiB, whatever the buffer size).
+	 */
+	@Test
+	void headersAndEventsLongerThanTheConnectionBufferArriveWhole() throws Exception {
+		String longToken = "\u00e9\u20ac\uD83D\uDE00-".repeat(5000);
+		String event = chunkEvent("c1", longToken);
+		byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+		assertThat(bytes.length).isGreaterThan(4 * 8192);
+		String header = "X-Long: " + "h".repeat(8000) + "\r\n";
+		try (RawHttpServer server = new RawHttpServer((exchange) -> {
+			exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n" + header
+					+ "Transfer-Encoding: chunked\r\n\r\n");
+			// Cut at odd places, inside the 4-byte character too (8191 is not a character boundary here).
+			int cut = 8191;
+			exchange.chunk(bytes, 0, cut);
+			exchange.chunk(bytes, cut, bytes.length - cut);
+			exchange.chunk(finishEvent("c2") + "data: [DONE]\n\n");
+			exchange.endBody();
+		})) {
+			LlmStreamService llm = apacheClient(server.baseUrl()).build();
+			StringBuilder text = new StringBuilder();
+			try (ChatCompletionStream stream = llm.stream(hello())) {
+				for (ChatCompletionChunk chunk : stream) {
+					chunk.choices().forEach((choice) -> text.append(choice.delta().text()));
+				}
+			}
+			// Compared without printing 90 KiB on a failure.
+			assertThat(text.toString().equals(longToken)).as("the long token arrived whole, %d of %d chars",
+					text.length(), longToken.length()).isTrue();
+		}
+	}
+
 	private static RawHttpServer heldOpenAfterOneChunk() throws Exception {
 		return new RawHttpServer((exchange) -> {
 			exchange.sseHeaders().chunk(chunkEvent("c1", "Hi"));

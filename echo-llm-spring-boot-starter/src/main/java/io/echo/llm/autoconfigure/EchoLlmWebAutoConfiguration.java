@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.web.LlmRelayBusyHandler;
+import io.echo.llm.web.LlmRelayStatusResolver;
 import io.echo.llm.web.LlmRequestReader;
 import io.echo.llm.web.LlmSseRelay;
 import io.echo.llm.web.RelaySettings;
@@ -80,6 +81,12 @@ public final class EchoLlmWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmRelayBusyHandler llmRelayBusyHandler() {
 		return new LlmRelayBusyHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmRelayStatusResolver llmRelayStatusResolver() {
+		return new LlmRelayStatusResolver();
 	}
 
 	@Bean

@@ -208,7 +208,8 @@ public class LlmSseRelay implements AutoCloseable {
 	 * {@link io.echo.llm.LlmException} (a provider's {@code 3xx} included: map a status outside 4xx and 5xx to
 	 * {@code 502}), which Spring MVC hands to the application's {@code @ExceptionHandler}s while the response can
 	 * still take its status. Give the error response its own content type: the emitter's
-	 * {@code text/event-stream} is already set.</li>
+	 * {@code text/event-stream} is already set. Without such a handler the starter's {@link LlmRelayStatusResolver}
+	 * answers with the provider's status and OpenAI's error JSON.</li>
 	 * </ul>
 	 * A stream costs Spring MVC one async dispatch (its end), where {@link #relayAfterStatus} costs two. The wait is
 	 * short because nothing can tell that a client left before its response starts; after it the heartbeat finds out
@@ -218,7 +219,8 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @param format format of the events
 	 * @return the emitter to return from the controller method
 	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
-	 * @throws TaskRejectedException when the executor has no thread free (map it to {@code 503})
+	 * @throws TaskRejectedException when the executor has no thread free ({@code 503 relay_busy} from
+	 * {@link LlmRelayStatusResolver} unless the application maps it)
 	 */
 	public SseEmitter relayWithStatus(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
 		SseEmitter emitter = SseEmitters.create(this.timeout);
@@ -285,12 +287,17 @@ public class LlmSseRelay implements AutoCloseable {
 				gate);
 		task.whenOver(permit);
 		gate.task = task;
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			// An early failure goes to Spring MVC: LlmRelayStatusResolver answers it when the application does not.
+			attributes.getRequest().setAttribute(LlmRelayStatusResolver.GATE_ATTRIBUTE, gate);
+		}
 		try {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
 			permit.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
+			gate.rejected(ex);
 			throw ex;
 		}
 		gate.startAfter(this.heartbeats.after(STATUS_WAIT, gate::start));

@@ -32,6 +32,9 @@ final class RelayStatusGate implements RelayTask.Opening {
 
 	private volatile @Nullable ScheduledFuture<?> timer;
 
+	// The failure handed to Spring MVC, for LlmRelayStatusResolver to tell it from any other of the request.
+	private volatile @Nullable Throwable answered;
+
 	/**
 	 * @param result the controller's answer when it is a deferred result, or {@code null} when it is the emitter
 	 * @param emitter the stream's emitter
@@ -61,6 +64,7 @@ final class RelayStatusGate implements RelayTask.Opening {
 			return false;
 		}
 		stopTimer();
+		this.answered = failure;
 		if (this.result != null) {
 			this.result.setErrorResult(failure);
 		}
@@ -69,6 +73,17 @@ final class RelayStatusGate implements RelayTask.Opening {
 			this.emitter.completeWithError(failure);
 		}
 		return true;
+	}
+
+	/** Records a failure the relay throws to the controller itself: no executor thread for the stream. */
+	void rejected(RuntimeException failure) {
+		this.decided.set(true);
+		this.answered = failure;
+	}
+
+	/** Returns whether this is the failure the relay handed to Spring MVC as the request's answer. */
+	boolean answered(Throwable failure) {
+		return failure == this.answered;
 	}
 
 	/** Starts the SSE response: headers at once, then the heartbeat that notices a client that left. */
