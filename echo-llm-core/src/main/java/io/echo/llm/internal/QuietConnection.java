@@ -28,9 +28,10 @@ final class QuietConnection extends DefaultManagedHttpClientConnection {
 	 * Buffers of 8 KiB, as Tomcat's and the engine's own: HttpCore's default is 32 KiB, and a connection keeps three
 	 * (input, line, output) for as long as it is open, which for a stream is its whole length: 96 KiB of heap per
 	 * open stream, two fifths of a relay's, for events of a few hundred bytes. A longer line still fits: the line
-	 * buffer grows.
+	 * buffer grows. A header line may be up to 64 KiB (HttpCore's default limit is 8 KiB, where the JDK client and
+	 * browsers take far longer ones: a provider's or proxy's long header made the call fail).
 	 */
-	static final Http1Config HTTP1 = Http1Config.custom().setBufferSize(8 * 1024).build();
+	static final Http1Config HTTP1 = Http1Config.custom().setBufferSize(8 * 1024).setMaxLineLength(64 * 1024).build();
 
 	private QuietConnection(String id) {
 		// Null: Apache's defaults (ASCII head codecs, content-length strategies, message writer and parser).
