@@ -3,8 +3,10 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +63,11 @@ public class LlmSseRelay implements AutoCloseable {
 
 	static final String CLIENT_GONE = "client gone";
 
+	static final String TIMED_OUT = "response timed out";
+
+	// How long after the relay's own deadline Spring MVC's timeout ends a stream that the deadline could not end.
+	private static final Duration BACKSTOP = Duration.ofSeconds(1);
+
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
 
 	private final LlmStreamService service;
@@ -89,8 +96,9 @@ public class LlmSseRelay implements AutoCloseable {
 	 * Creates a relay.
 	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
 	 * @param executor executor the upstream calls run on
-	 * @param timeout time after which an emitter times out and the upstream is cancelled; zero for none,
-	 * {@code null} for Spring MVC's async request timeout
+	 * @param timeout limit on each response: at it the upstream call is aborted and the stream ends with an
+	 * {@code overall_timeout} error event ({@link #relayWithStatus}: a {@code 504} before the response started);
+	 * zero for none, {@code null} for Spring MVC's async request timeout, which ends the stream with no event
 	 */
 	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout) {
 		this(service, executor, timeout, null, RelaySettings.defaults());
@@ -103,8 +111,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * store. The OpenAI format is not affected.
 	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
 	 * @param executor executor the upstream calls run on
-	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
-	 * request timeout
+	 * @param timeout limit on each response, as for {@link #LlmSseRelay(LlmStreamService, AsyncTaskExecutor, Duration)}
 	 * @param resumption what keeps, resumes and stops the browser-format replies; closed with this relay
 	 */
 	public LlmSseRelay(LlmStreamService service, AsyncTaskExecutor executor, @Nullable Duration timeout,
@@ -116,8 +123,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * Creates a relay with the given write and admission settings.
 	 * @param service service used by {@link #relay(ChatCompletionRequest, RelayFormat)}
 	 * @param executor executor the upstream calls run on
-	 * @param timeout time after which an emitter times out; zero for none, {@code null} for Spring MVC's async
-	 * request timeout
+	 * @param timeout limit on each response, as for {@link #LlmSseRelay(LlmStreamService, AsyncTaskExecutor, Duration)}
 	 * @param resumption what keeps, resumes and stops the browser-format replies, or {@code null} for none
 	 * @param settings the flush interval and the most live streams
 	 */
@@ -177,19 +183,20 @@ public class LlmSseRelay implements AutoCloseable {
 		}
 		RelayLog log = requestLog();
 		ActiveStreams.Permit permit = admit(log);
-		SseEmitter emitter = SseEmitters.create(this.timeout);
+		SseEmitter emitter = SseEmitters.create(backstop());
 		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), log);
-		task.whenOver(permit);
-		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		Runnable over = withDeadline(task, permit);
+		task.whenOver(over);
+		endWith(emitter, task);
 		// While the provider is silent (before its first chunk, or stalled) only a comment finds a client that left.
 		watch.start(() -> task.cancel(CLIENT_GONE));
 		try {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
-			permit.run();
+			over.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
 			watch.stop();
 			SseEmitters.endQuietly(emitter, events.error(ex));
@@ -223,9 +230,9 @@ public class LlmSseRelay implements AutoCloseable {
 	 * {@link LlmRelayStatusResolver} unless the application maps it)
 	 */
 	public SseEmitter relayWithStatus(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
-		SseEmitter emitter = SseEmitters.create(this.timeout);
+		SseEmitter emitter = SseEmitters.create(backstop());
 		RelayTask task = startGated(service, request, format, null, emitter);
-		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		endWith(emitter, task);
 		return emitter;
 	}
 
@@ -253,7 +260,7 @@ public class LlmSseRelay implements AutoCloseable {
 	public DeferredResult<SseEmitter> relayAfterStatus(LlmStreamService service, ChatCompletionRequest request,
 			RelayFormat format) {
 		DeferredResult<SseEmitter> result = new DeferredResult<>();
-		SseEmitter emitter = SseEmitters.create(this.timeout);
+		SseEmitter emitter = SseEmitters.create(backstop());
 		RelayTask task;
 		try {
 			task = startGated(service, request, format, result, emitter);
@@ -262,7 +269,7 @@ public class LlmSseRelay implements AutoCloseable {
 			result.setErrorResult(ex);
 			return result;
 		}
-		SseEmitters.onEnd(emitter, () -> task.cancel(CLIENT_GONE));
+		endWith(emitter, task);
 		result.onError((ex) -> task.cancel(CLIENT_GONE));
 		result.onTimeout(() -> task.cancel("request timed out"));
 		return result;
@@ -285,7 +292,8 @@ public class LlmSseRelay implements AutoCloseable {
 		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
 		RelayTask task = new RelayTask(service, request, RelayEvents.of(format, request), new EmitterSink(watch), log,
 				gate);
-		task.whenOver(permit);
+		Runnable over = withDeadline(task, permit);
+		task.whenOver(over);
 		gate.task = task;
 		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
 			// An early failure goes to Spring MVC: LlmRelayStatusResolver answers it when the application does not.
@@ -295,13 +303,55 @@ public class LlmSseRelay implements AutoCloseable {
 			task.submitted(this.executor.submit(task));
 		}
 		catch (TaskRejectedException ex) {
-			permit.run();
+			over.run();
 			RelayError.logRejected(logger, "LLM relay", ex);
 			gate.rejected(ex);
 			throw ex;
 		}
 		gate.startAfter(this.heartbeats.after(STATUS_WAIT, gate::start));
 		return task;
+	}
+
+	/**
+	 * The emitter's timeout: Spring MVC's async request timeout when the relay has none of its own, none for zero,
+	 * and otherwise a second after the relay's own deadline, as a backstop for a stream whose thread cannot end it
+	 * (blocked writing to a client that stopped reading).
+	 */
+	private @Nullable Duration backstop() {
+		Duration limit = this.timeout;
+		return (limit == null || limit.isZero() || limit.isNegative()) ? limit : limit.plus(BACKSTOP);
+	}
+
+	/**
+	 * With a timeout of its own the relay ends a stream at it: the call is aborted and the stream ends with the
+	 * timeout's {@code error} event (or, before the response started, its status), from the relay's thread.
+	 * @return what to run when the task is over: the permit, and dropping the deadline
+	 */
+	private Runnable withDeadline(RelayTask task, Runnable permit) {
+		Duration limit = this.timeout;
+		if (limit == null || limit.isZero() || limit.isNegative()) {
+			return permit;
+		}
+		LlmTimeoutException deadline = new LlmTimeoutException(LlmTimeoutException.Kind.OVERALL, limit);
+		ScheduledFuture<?> timer = this.heartbeats.after(limit, () -> task.expire(deadline));
+		return () -> {
+			timer.cancel(false);
+			permit.run();
+		};
+	}
+
+	/**
+	 * Cancels the stream when its response ends early: the client left, or Spring MVC's timeout (the relay's
+	 * backstop, or the async request timeout) came. A timeout also completes the emitter, which answers the request:
+	 * Spring MVC otherwise logs the timeout of a response already started at WARN, twice.
+	 */
+	private static void endWith(SseEmitter emitter, RelayTask task) {
+		emitter.onCompletion(() -> task.cancel(CLIENT_GONE));
+		emitter.onError((ex) -> task.cancel(CLIENT_GONE));
+		emitter.onTimeout(() -> {
+			task.cancel(TIMED_OUT);
+			emitter.complete();
+		});
 	}
 
 	/**

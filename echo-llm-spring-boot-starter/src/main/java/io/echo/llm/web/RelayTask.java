@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.echo.llm.ChatCompletionStream;
 import io.echo.llm.LlmCancellation;
 import io.echo.llm.LlmStreamService;
+import io.echo.llm.LlmTimeoutException;
 import io.echo.llm.chat.ChatCompletionChunk;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.internal.RawChunkData;
@@ -87,6 +88,9 @@ public final class RelayTask implements Runnable {
 
 	private volatile @Nullable Runnable whenOver;
 
+	// Set by expire(): the relay's deadline, which the relay's thread reports in place of the abort it causes.
+	private volatile @Nullable LlmTimeoutException expired;
+
 	public RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
 			RelayLog log) {
 		this(service, request, events, sink, log, NO_OPENING);
@@ -151,10 +155,11 @@ public final class RelayTask implements Runnable {
 			if (this.cancelled || !this.ended.compareAndSet(false, true)) {
 				return;
 			}
+			RuntimeException failure = reported(ex);
 			// Logged before it is answered: answering as a status ends the request, whose end cancels the task.
-			this.log.failed(ex, this.phase, 0);
-			if (!this.opening.failedBeforeOpen(ex)) {
-				endWithError(ex);
+			this.log.failed(failure, this.phase, 0);
+			if (!this.opening.failedBeforeOpen(failure)) {
+				endWithError(failure);
 			}
 			return;
 		}
@@ -181,6 +186,11 @@ public final class RelayTask implements Runnable {
 					this.sink.send(event);
 				}
 			}
+			if (this.expired != null) {
+				// The deadline's abort ends the engine's stream as a cancel does, quietly: still a timeout.
+				fail(this.expired);
+				return;
+			}
 			if (!this.cancelled && this.ended.compareAndSet(false, true)) {
 				this.log.completed(this.chunks);
 				finish(this.events.done());
@@ -199,8 +209,28 @@ public final class RelayTask implements Runnable {
 			// The upstream fails because it was cancelled: nobody is listening, and the cancel was logged.
 			return;
 		}
-		this.log.failed(ex, this.phase, this.chunks);
-		endWithError(ex);
+		RuntimeException failure = reported(ex);
+		this.log.failed(failure, this.phase, this.chunks);
+		endWithError(failure);
+	}
+
+	// The call fails because expire() aborted it: the client and the log get the deadline, not the abort.
+	private RuntimeException reported(RuntimeException failure) {
+		LlmTimeoutException deadline = this.expired;
+		return (deadline != null) ? deadline : failure;
+	}
+
+	/**
+	 * The relay's deadline for the whole response passed: aborts the call in whatever phase it is, and the relay's
+	 * thread, which owns the writes, ends the stream with the timeout's {@code error} event (or status) and logs it
+	 * as a failure. Returns at once (the timer calls it); does nothing once the stream ended.
+	 */
+	void expire(LlmTimeoutException deadline) {
+		if (this.cancelled || this.ended.get()) {
+			return;
+		}
+		this.expired = deadline;
+		this.cancellation.cancel();
 	}
 
 	private void endWithError(RuntimeException ex) {
