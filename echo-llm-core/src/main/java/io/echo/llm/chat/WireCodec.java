@@ -83,8 +83,7 @@ final class WireCodec {
 				parser.skipChildren();
 			}
 			else if (target != MessageContent.class && parser.hasToken(JsonToken.START_OBJECT)) {
-				return WireParserReader.readRecord(WireShape.of(target), parser, context,
-						RepeatedValues.of(context));
+				return WireParserReader.readRecord(WireShape.of(target), parser, context);
 			}
 			else {
 				node = context.readTree(parser);

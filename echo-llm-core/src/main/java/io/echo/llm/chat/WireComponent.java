@@ -6,7 +6,6 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
@@ -27,9 +26,6 @@ final class WireComponent {
 
 	}
 
-	/** Slots handed out so far, one per component of every wire type. */
-	private static final AtomicInteger SLOTS = new AtomicInteger();
-
 	final String jsonName;
 
 	final int position;
@@ -40,9 +36,6 @@ final class WireComponent {
 	final @Nullable Class<?> recordType;
 
 	private final Field field;
-
-	/** This component's index among all components, for per-stream caches ({@link RepeatedValues}). */
-	final int slot = SLOTS.getAndIncrement();
 
 	private @Nullable WireShape recordShape;
 
@@ -56,11 +49,6 @@ final class WireComponent {
 		Class<?> element = (type == List.class) ? elementType(owner, component.getGenericType()) : null;
 		this.kind = kindOf(owner, type, element);
 		this.recordType = (this.kind == Kind.RECORD) ? type : (this.kind == Kind.RECORD_LIST) ? element : null;
-	}
-
-	/** How many slots have been handed out: a per-stream cache sized to this fits every component known so far. */
-	static int slots() {
-		return SLOTS.get();
 	}
 
 	/** The component's field of a record (the field, not the accessor, which may copy or default). */

@@ -30,10 +30,8 @@ final class WireParserReader {
 
 	/**
 	 * Binds a wire record from a parser standing at its {@code START_OBJECT}, through its {@code END_OBJECT}.
-	 * @param repeated the stream's last values, to hand out again when repeated, or {@code null}
 	 */
-	static Object readRecord(WireShape shape, JsonParser parser, DeserializationContext context,
-			@Nullable RepeatedValues repeated) {
+	static Object readRecord(WireShape shape, JsonParser parser, DeserializationContext context) {
 		Object[] args = shape.newArgs();
 		@Nullable OwnedExtra extra = null;
 		long seen = 0;
@@ -69,7 +67,7 @@ final class WireParserReader {
 				extra.removeName(name);
 			}
 			seen |= bit;
-			Object typed = readFast(component, parser, token, context, repeated);
+			Object typed = readFast(component, parser, token, context);
 			if (typed == NOT_FAST || typed instanceof Fallback) {
 				JsonNode value = (typed instanceof Fallback fallback) ? fallback.node : tree(parser, token, context);
 				Object converted = value.isNull() ? MISMATCH : WireTreeReader.convert(component, value);
@@ -88,48 +86,40 @@ final class WireParserReader {
 	 * parser then stands at its last token), a {@link Fallback}, or {@link #NOT_FAST} having read nothing.
 	 */
 	private static Object readFast(WireComponent component, JsonParser parser, JsonToken token,
-			DeserializationContext context, @Nullable RepeatedValues repeated) {
+			DeserializationContext context) {
 		return switch (component.kind) {
-			case STRING -> (token != JsonToken.VALUE_STRING) ? NOT_FAST
-					: (repeated != null) ? repeated.string(component, parser) : parser.getString();
+			case STRING -> (token == JsonToken.VALUE_STRING) ? parser.getString() : NOT_FAST;
 			case INT, PRIMITIVE_INT -> (token == JsonToken.VALUE_NUMBER_INT
 					&& parser.getNumberType() == JsonParser.NumberType.INT) ? (Object) parser.getIntValue()
 							: NOT_FAST;
 			case LONG -> (token == JsonToken.VALUE_NUMBER_INT
 					&& (parser.getNumberType() == JsonParser.NumberType.INT
 							|| parser.getNumberType() == JsonParser.NumberType.LONG))
-									? longValue(component, parser, repeated) : NOT_FAST;
+									? (Object) parser.getLongValue() : NOT_FAST;
 			// A mapper reading floats as BigDecimal keeps their digits on the tree path.
 			case DOUBLE -> (token == JsonToken.VALUE_NUMBER_FLOAT
 					&& !context.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))
 							? (Object) parser.getDoubleValue() : NOT_FAST;
 			case BOOLEAN -> (token == JsonToken.VALUE_TRUE) ? Boolean.TRUE
 					: (token == JsonToken.VALUE_FALSE) ? Boolean.FALSE : NOT_FAST;
-			case CONTENT -> readContent(parser, token, context, repeated);
+			case CONTENT -> readContent(parser, token, context);
 			case RECORD -> (token == JsonToken.START_OBJECT)
-					? readRecord(component.recordShape(), parser, context, repeated) : NOT_FAST;
+					? readRecord(component.recordShape(), parser, context) : NOT_FAST;
 			case STRING_LIST -> (token == JsonToken.START_ARRAY) ? readStringList(parser, context) : NOT_FAST;
 			case RECORD_LIST -> (token == JsonToken.START_ARRAY)
-					? readRecordList(component.recordShape(), parser, context, repeated) : NOT_FAST;
+					? readRecordList(component.recordShape(), parser, context) : NOT_FAST;
 			case JSON -> NOT_FAST;
 		};
 	}
 
-	private static Long longValue(WireComponent component, JsonParser parser, @Nullable RepeatedValues repeated) {
-		long value = parser.getLongValue();
-		// Long.valueOf, not the bare long: a conditional of Long and long would unbox the cached one and box anew.
-		return (repeated != null) ? repeated.longValue(component, value) : Long.valueOf(value);
-	}
-
-	private static Object readContent(JsonParser parser, JsonToken token, DeserializationContext context,
-			@Nullable RepeatedValues repeated) {
+	private static Object readContent(JsonParser parser, JsonToken token, DeserializationContext context) {
 		if (token == JsonToken.VALUE_STRING) {
 			return new MessageContent.Text(parser.getString());
 		}
 		if (token != JsonToken.START_ARRAY) {
 			return NOT_FAST;
 		}
-		Object parts = readRecordList(WireShape.of(ContentPart.class), parser, context, repeated);
+		Object parts = readRecordList(WireShape.of(ContentPart.class), parser, context);
 		return (parts instanceof Fallback) ? parts : new MessageContent.Parts(WireTreeReader.castList(parts));
 	}
 
@@ -138,11 +128,10 @@ final class WireParserReader {
 	 * object makes the whole array a {@link Fallback} holding its JSON (the elements read so far written back, which
 	 * gives their JSON field for field).
 	 */
-	private static Object readRecordList(WireShape shape, JsonParser parser, DeserializationContext context,
-			@Nullable RepeatedValues repeated) {
+	private static Object readRecordList(WireShape shape, JsonParser parser, DeserializationContext context) {
 		JsonToken token = parser.nextToken();
 		if (token == JsonToken.START_OBJECT) {
-			Object first = readRecord(shape, parser, context, repeated);
+			Object first = readRecord(shape, parser, context);
 			token = parser.nextToken();
 			if (token == JsonToken.END_ARRAY) {
 				// The usual list of one choice (or one part, one tool call): an immutable list, which the record's
@@ -151,21 +140,21 @@ final class WireParserReader {
 			}
 			List<Object> list = new ArrayList<>(4);
 			list.add(first);
-			return readRecordList(shape, parser, token, list, context, repeated);
+			return readRecordList(shape, parser, token, list, context);
 		}
-		return readRecordList(shape, parser, token, new ArrayList<>(0), context, repeated);
+		return readRecordList(shape, parser, token, new ArrayList<>(0), context);
 	}
 
 	/** The rest of {@link #readRecordList} from its current token, after the elements already in the list. */
 	private static Object readRecordList(WireShape shape, JsonParser parser, JsonToken current, List<Object> list,
-			DeserializationContext context, @Nullable RepeatedValues repeated) {
+			DeserializationContext context) {
 		for (JsonToken token = current; token != JsonToken.END_ARRAY; token = parser.nextToken()) {
 			if (token != JsonToken.START_OBJECT) {
 				ArrayNode array = JsonNodeFactory.instance.arrayNode();
 				list.forEach((element) -> array.add(ChatJson.mapper().<JsonNode>valueToTree(element)));
 				return rest(array, parser, context);
 			}
-			list.add(readRecord(shape, parser, context, repeated));
+			list.add(readRecord(shape, parser, context));
 		}
 		return list;
 	}

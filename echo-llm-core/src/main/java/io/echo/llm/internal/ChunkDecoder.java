@@ -36,20 +36,10 @@ final class ChunkDecoder {
 	// Resolved once: a mapper's readValue looks up the type and its deserializer on every call.
 	private static final ObjectReader CHUNK_READER = ChatJson.mapper().readerFor(ChatCompletionChunk.class);
 
-	/**
-	 * The reader attribute under which a decoder gives the codec a cell to keep the stream's last values in
-	 * ({@code io.echo.llm.chat.RepeatedValues}, whose constant this repeats): chunks repeat their id, model and
-	 * creation time, and the codec then hands out the last chunk's instances instead of allocating new ones.
-	 */
-	private static final String REPEATED_VALUES = "io.echo.llm.chat.RepeatedValues";
-
 	/** Where the kept parser would put what trails an event's object: only its count matters. */
 	private static final Writer TRAILING = Writer.nullWriter();
 
 	private final EventText text = new EventText();
-
-	/** The chunk reader with this stream's cell for its last values (see {@link #REPEATED_VALUES}). */
-	private final ObjectReader reader = CHUNK_READER.withAttribute(REPEATED_VALUES, new Object[1]);
 
 	/**
 	 * The values of the parser reading the events since the last {@link #release()}, or null. Setting up a parser
@@ -145,7 +135,7 @@ final class ChunkDecoder {
 		this.text.next(data, start, end);
 		MappingIterator<ChatCompletionChunk> sequence = this.values;
 		if (sequence == null) {
-			sequence = this.reader.readValues(this.reader.createParser(this.text));
+			sequence = CHUNK_READER.readValues(CHUNK_READER.createParser(this.text));
 			this.values = sequence;
 		}
 		boolean bound = false;
