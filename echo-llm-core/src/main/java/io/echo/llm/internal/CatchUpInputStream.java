@@ -76,7 +76,17 @@ final class CatchUpInputStream extends InputStream {
 		if (this.block == NONE) {
 			this.block = new byte[BLOCK];
 		}
-		int read = this.in.read(this.block, 0, BLOCK);
+		int read;
+		try {
+			read = this.in.read(this.block, 0, BLOCK);
+		}
+		catch (IOException ex) {
+			// A timeout (Apache's stale check on a pooled connection reads with 1 ms) or a closed socket: a
+			// connection that waits in the pool holds no block either.
+			this.block = NONE;
+			this.fullReads = 0;
+			throw ex;
+		}
 		if (read <= 0) {
 			this.block = NONE;
 			this.fullReads = 0;

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +89,33 @@ class CatchUpInputStreamTests {
 			assertThat(new String(buffer, 0, read)).isEqualTo(new String(event));
 		}
 		assertThat(socket.reads).isEqualTo(20);
+	}
+
+	@Test
+	void aReadThatTimesOutInBlocksLeavesTheStreamReadable() throws Exception {
+		byte[] body = new byte[128 * 1024];
+		new Random(3).nextBytes(body);
+		OutputStream out = this.accepted.getOutputStream();
+		out.write(body);
+		out.flush();
+		CatchUpInputStream stream = new CatchUpInputStream(this.client.getInputStream());
+		byte[] read = new byte[body.length];
+		int total = 0;
+		while (total < body.length) {
+			total += stream.read(read, total, Math.min(8 * 1024, body.length - total));
+		}
+		assertThat(read).isEqualTo(body);
+		this.client.setSoTimeout(50);
+
+		// Nothing more was sent: the read waits, as Apache's stale check on a pooled connection does, and times out.
+		assertThatExceptionOfType(SocketTimeoutException.class)
+			.isThrownBy(() -> stream.read(new byte[8192], 0, 8192));
+
+		out.write("data: after\n\n".getBytes());
+		out.flush();
+		byte[] after = new byte[8192];
+		int count = stream.read(after, 0, after.length);
+		assertThat(new String(after, 0, count)).isEqualTo("data: after\n\n");
 	}
 
 	@Test
