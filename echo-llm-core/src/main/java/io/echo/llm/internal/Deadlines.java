@@ -65,8 +65,14 @@ final class Deadlines {
 
 	/** A chunk arrived: the first-chunk deadline no longer applies, and the idle clock starts again. */
 	void chunkArrived() {
-		this.idleSpent = 0;
-		this.chunkSeen = true;
+		// Only the reader writes these, so it may test its own last write: a volatile store is a full fence, and
+		// two per chunk were paid on every chunk although after the first of a read neither value changes.
+		if (this.idleSpent != 0) {
+			this.idleSpent = 0;
+		}
+		if (!this.chunkSeen) {
+			this.chunkSeen = true;
+		}
 	}
 
 	boolean chunkSeen() {

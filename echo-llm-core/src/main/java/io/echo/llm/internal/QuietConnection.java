@@ -1,6 +1,7 @@
 package io.echo.llm.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,17 +41,35 @@ final class QuietConnection extends DefaultManagedHttpClientConnection {
 
 	@Override
 	public void bind(Socket socket) throws IOException {
-		bind(new SocketHolder(socket));
+		bind(new CatchingUp(socket));
 	}
 
 	@Override
 	public void bind(SSLSocket sslSocket, Socket socket) throws IOException {
-		bind(new SocketHolder(sslSocket, socket));
+		bind(new CatchingUp(sslSocket, socket));
 	}
 
 	@Override
 	protected void onRequestSubmitted(ClassicHttpRequest request) {
 		// Not logged: the headers carry the API key.
+	}
+
+	/** The socket, read through a {@link CatchUpInputStream}: large reads while the reader is behind. */
+	private static final class CatchingUp extends SocketHolder {
+
+		CatchingUp(Socket socket) {
+			super(socket);
+		}
+
+		CatchingUp(SSLSocket sslSocket, Socket socket) {
+			super(sslSocket, socket);
+		}
+
+		@Override
+		protected InputStream getInputStream(Socket socket) throws IOException {
+			return new CatchUpInputStream(super.getInputStream(socket));
+		}
+
 	}
 
 	private static final class Factory implements HttpConnectionFactory<ManagedHttpClientConnection> {
