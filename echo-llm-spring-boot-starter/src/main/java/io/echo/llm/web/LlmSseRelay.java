@@ -3,7 +3,13 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.LlmTimeoutException;
@@ -13,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -49,7 +56,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * so that overload turns new clients away instead of slowing every stream down. Events that follow each other within
  * {@link RelaySettings#flushInterval()} are written and flushed together (see {@link SseWriter}).
  */
-public class LlmSseRelay implements AutoCloseable {
+public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 
 	/**
 	 * How long {@link #relayWithStatus} waits for the provider's status before it starts the response with
@@ -68,6 +75,9 @@ public class LlmSseRelay implements AutoCloseable {
 	// How long after the relay's own deadline Spring MVC's timeout ends a stream that the deadline could not end.
 	private static final Duration BACKSTOP = Duration.ofSeconds(1);
 
+	// How often a shutdown checks whether the streams it ended are over.
+	private static final Duration SHUTDOWN_POLL = Duration.ofMillis(20);
+
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
 
 	private final LlmStreamService service;
@@ -81,6 +91,16 @@ public class LlmSseRelay implements AutoCloseable {
 	private final SseHeartbeats heartbeats;
 
 	private final ActiveStreams active;
+
+	// The plain streams not over yet, which a shutdown ends (the resumption ends its own).
+	private final Set<RelayTask> live = ConcurrentHashMap.newKeySet();
+
+	// Responses not ended yet: a shutdown waits for them, so that the server stops after their last bytes went out.
+	private final AtomicInteger responses = new AtomicInteger();
+
+	private volatile boolean running;
+
+	private volatile boolean shuttingDown;
 
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
@@ -174,7 +194,7 @@ public class LlmSseRelay implements AutoCloseable {
 				throw refuse(requestLog());
 			}
 			try {
-				return this.resumable.relay(service, request, permit);
+				return counted(this.resumable.relay(service, request, permit));
 			}
 			catch (RuntimeException ex) {
 				permit.run();
@@ -183,7 +203,7 @@ public class LlmSseRelay implements AutoCloseable {
 		}
 		RelayLog log = requestLog();
 		ActiveStreams.Permit permit = admit(log);
-		SseEmitter emitter = SseEmitters.create(backstop());
+		SseEmitter emitter = counted(SseEmitters.create(backstop()));
 		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), log);
@@ -230,7 +250,7 @@ public class LlmSseRelay implements AutoCloseable {
 	 * {@link LlmRelayStatusResolver} unless the application maps it)
 	 */
 	public SseEmitter relayWithStatus(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
-		SseEmitter emitter = SseEmitters.create(backstop());
+		SseEmitter emitter = counted(SseEmitters.create(backstop()));
 		RelayTask task = startGated(service, request, format, null, emitter);
 		endWith(emitter, task);
 		return emitter;
@@ -328,14 +348,39 @@ public class LlmSseRelay implements AutoCloseable {
 	 * @return what to run when the task is over: the permit, and dropping the deadline
 	 */
 	private Runnable withDeadline(RelayTask task, Runnable permit) {
+		Runnable tracked = track(task, permit);
 		Duration limit = this.timeout;
 		if (limit == null || limit.isZero() || limit.isNegative()) {
-			return permit;
+			return tracked;
 		}
 		LlmTimeoutException deadline = new LlmTimeoutException(LlmTimeoutException.Kind.OVERALL, limit);
 		ScheduledFuture<?> timer = this.heartbeats.after(limit, () -> task.expire(deadline));
 		return () -> {
 			timer.cancel(false);
+			tracked.run();
+		};
+	}
+
+	// Counts the response until it ends: Spring MVC calls back once its async request completed, or failed.
+	private SseEmitter counted(SseEmitter emitter) {
+		this.responses.incrementAndGet();
+		AtomicBoolean ended = new AtomicBoolean();
+		SseEmitters.onEnd(emitter, () -> {
+			if (ended.compareAndSet(false, true)) {
+				this.responses.decrementAndGet();
+			}
+		});
+		return emitter;
+	}
+
+	// Counts the task live until it is over; one that starts while the application shuts down ends at once.
+	private Runnable track(RelayTask task, Runnable permit) {
+		this.live.add(task);
+		if (this.shuttingDown) {
+			task.shutDown();
+		}
+		return () -> {
+			this.live.remove(task);
 			permit.run();
 		};
 	}
@@ -383,6 +428,82 @@ public class LlmSseRelay implements AutoCloseable {
 	/** Returns whether browser-format replies are resumable. */
 	public boolean isResumable() {
 		return this.resumable != null;
+	}
+
+	/** Marks the relay running; streams need no start. */
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		shutDownStreams();
+	}
+
+	/**
+	 * Ends every live stream, once the web server's graceful shutdown gave them its time to finish and before it
+	 * closes the connections (see {@link #getPhase()}): each client gets a {@code 503 server_shutting_down} error
+	 * event (or status, before the response started), which it tells from a normal end and may retry on another
+	 * instance, instead of a connection cut without a word; each upstream is closed, and each stream logged once.
+	 * Calls back once the streams are over, or when the shutdown phase's timeout runs out.
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		stop();
+		if (streamsOver()) {
+			callback.run();
+			return;
+		}
+		AtomicBoolean called = new AtomicBoolean();
+		AtomicReference<@Nullable ScheduledFuture<?>> poll = new AtomicReference<>();
+		Runnable check = () -> {
+			if (streamsOver() && called.compareAndSet(false, true)) {
+				ScheduledFuture<?> self = poll.get();
+				if (self != null) {
+					self.cancel(false);
+				}
+				callback.run();
+			}
+		};
+		try {
+			poll.set(this.heartbeats.every(SHUTDOWN_POLL, check));
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed already: nothing will end the streams more.
+			callback.run();
+		}
+	}
+
+	// The upstream calls are over, and the responses sent their last bytes: the web server may close the connections.
+	private boolean streamsOver() {
+		return this.active.live() == 0 && this.responses.get() <= 0;
+	}
+
+	private void shutDownStreams() {
+		this.shuttingDown = true;
+		for (RelayTask task : this.live) {
+			task.shutDown();
+		}
+		if (this.resumable != null) {
+			this.resumable.shutDown();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * After Boot's graceful shutdown of the web server ({@code DEFAULT_PHASE - 1024}), which lets the streams run for
+	 * {@code spring.lifecycle.timeout-per-shutdown-phase}, and before the server stops ({@code DEFAULT_PHASE - 2048}),
+	 * which would cut the streams still live without an event; long before the task executor stops.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 1536;
 	}
 
 	/** Stops the heartbeats and the resume-window checks. */

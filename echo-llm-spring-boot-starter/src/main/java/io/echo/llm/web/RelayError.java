@@ -43,9 +43,16 @@ public record RelayError(int status, @Nullable String code, String message) {
 					"The LLM provider sent a response that could not be read"),
 			new Kind(LlmException.class, "llm_error", "The LLM call failed"));
 
+	/** The application shut down mid-stream: another instance may answer the same request. */
+	public static final RelayError SHUTTING_DOWN = new RelayError(503, "server_shutting_down",
+			"The server is shutting down; try again");
+
 	static RelayError of(Throwable failure) {
 		if (failure instanceof TaskRejectedException) {
 			return BUSY;
+		}
+		if (failure instanceof RelayShutdownException) {
+			return SHUTTING_DOWN;
 		}
 		if (!(failure instanceof LlmException ex)) {
 			return INTERNAL;

@@ -65,6 +65,14 @@ public interface RelayResumption extends AutoCloseable {
 	 */
 	boolean stop(String streamId);
 
+	/**
+	 * The application is shutting down: ends the replies whose upstream this instance runs with a
+	 * {@code 503 server_shutting_down} error event, for their clients and followers, and closes their upstreams.
+	 * Called by {@link LlmSseRelay#stop(Runnable)}; by default does nothing.
+	 */
+	default void shutDown() {
+	}
+
 	/** Stops the background checks; called by {@link LlmSseRelay#close()}. */
 	@Override
 	void close();

@@ -88,8 +88,8 @@ public final class RelayTask implements Runnable {
 
 	private volatile @Nullable Runnable whenOver;
 
-	// Set by expire(): the relay's deadline, which the relay's thread reports in place of the abort it causes.
-	private volatile @Nullable LlmTimeoutException expired;
+	// Set by abort(): the relay's deadline or its shutdown, which the relay's thread reports in place of the cancel.
+	private volatile @Nullable RuntimeException expired;
 
 	public RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
 			RelayLog log) {
@@ -216,7 +216,7 @@ public final class RelayTask implements Runnable {
 
 	// The call fails because expire() aborted it: the client and the log get the deadline, not the abort.
 	private RuntimeException reported(RuntimeException failure) {
-		LlmTimeoutException deadline = this.expired;
+		RuntimeException deadline = this.expired;
 		return (deadline != null) ? deadline : failure;
 	}
 
@@ -226,10 +226,24 @@ public final class RelayTask implements Runnable {
 	 * as a failure. Returns at once (the timer calls it); does nothing once the stream ended.
 	 */
 	void expire(LlmTimeoutException deadline) {
+		abort(deadline);
+	}
+
+	/**
+	 * The application is shutting down: aborts the call as {@link #expire} does, and the relay's thread ends the stream
+	 * with a {@code 503 server_shutting_down} error event (or status), which a client tells from a normal end and may
+	 * retry elsewhere, and logs it once. Returns at once; does nothing once the stream ended.
+	 */
+	public void shutDown() {
+		abort(new RelayShutdownException());
+	}
+
+	private void abort(RuntimeException reason) {
 		if (this.cancelled || this.ended.get()) {
 			return;
 		}
-		this.expired = deadline;
+		this.expired = reason;
+		// A task still waiting for a thread starts with its call cancelled, and reports the reason at once.
 		this.cancellation.cancel();
 	}
 

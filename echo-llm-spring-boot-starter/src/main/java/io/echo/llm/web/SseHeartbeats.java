@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +30,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * (ignored by {@code EventSource} and by the OpenAI SDKs), and the write that fails tells the relay its client is gone.
  * <p>
  * One daemon thread ticks for every stream, and only while some stream is watched; it also runs other short periodic
- * checks ({@link #every}). The comments are written on the relay's executor, never on that thread, which a client that
- * stopped reading would otherwise block for every stream.
+ * checks ({@link #every}). The comments are written on the relay's executor (or, when it refuses them, on at most
+ * {@link #FALLBACK_THREADS} threads of their own), never on that thread, which a client that stopped reading would
+ * otherwise block for every stream.
  * <p>
  * Public only for the resumable relay in {@code io.echo.llm.web.resume}; not API, it may change in any release.
  */
@@ -43,6 +45,13 @@ public final class SseHeartbeats implements AutoCloseable {
 	 */
 	static final Duration INTERVAL = Duration.ofMillis(250);
 
+	/**
+	 * Most threads writing the comments that the relay's executor refuses: a pool of platform threads with no queue,
+	 * every thread of which holds a stream, refuses them all, and its clients that left would go unnoticed. A write
+	 * blocks only on a client that stopped reading without closing; a comment refused here too waits for the next tick.
+	 */
+	static final int FALLBACK_THREADS = 2;
+
 	private static final Logger logger = LoggerFactory.getLogger(SseHeartbeats.class);
 
 	private final Executor executor;
@@ -50,6 +59,9 @@ public final class SseHeartbeats implements AutoCloseable {
 	private final Duration flushInterval;
 
 	private final ScheduledThreadPoolExecutor scheduler;
+
+	// Writes the comments the executor refuses (see tick): a small pool, no queue, threads only while in use.
+	private final ThreadPoolExecutor fallback;
 
 	private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
@@ -83,6 +95,10 @@ public final class SseHeartbeats implements AutoCloseable {
 		threads.setDaemon(true);
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
 		this.scheduler.setRemoveOnCancelPolicy(true);
+		CustomizableThreadFactory fallbackThreads = new CustomizableThreadFactory("echo-llm-heartbeat-");
+		fallbackThreads.setDaemon(true);
+		this.fallback = new ThreadPoolExecutor(0, FALLBACK_THREADS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				fallbackThreads);
 	}
 
 	private static boolean isPool(Executor executor) {
@@ -130,6 +146,7 @@ public final class SseHeartbeats implements AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+		this.fallback.shutdownNow();
 	}
 
 	/** Returns whether no emitter is watched and nothing is scheduled. */
@@ -240,8 +257,18 @@ public final class SseHeartbeats implements AutoCloseable {
 					SseHeartbeats.this.executor.execute(this::heartbeat);
 				}
 				catch (RejectedExecutionException ex) {
-					this.writing.set(false);
+					writeElsewhere();
 				}
+			}
+		}
+
+		// Never on the timer's thread, which a client that stopped reading would block for every stream.
+		private void writeElsewhere() {
+			try {
+				SseHeartbeats.this.fallback.execute(this::heartbeat);
+			}
+			catch (RejectedExecutionException ex) {
+				this.writing.set(false);
 			}
 		}
 

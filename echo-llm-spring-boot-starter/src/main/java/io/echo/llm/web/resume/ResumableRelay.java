@@ -3,6 +3,8 @@ package io.echo.llm.web.resume;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
@@ -70,6 +72,11 @@ public final class ResumableRelay implements RelayResumption {
 	// Its one thread also runs every stream's resume-window check: each check is a flag read or one store call.
 	private final SseHeartbeats heartbeats;
 
+	// The replies whose upstream runs here and is not over, which a shutdown ends.
+	private final Set<RelayTask> live = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean shuttingDown;
+
 	/**
 	 * Creates the resumable relay.
 	 * @param store where the events are kept
@@ -127,8 +134,16 @@ public final class ResumableRelay implements RelayResumption {
 		Producer producer = new Producer(streamId, emitter);
 		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer,
 				RelayLog.forCurrentRequest(streamId));
-		task.whenOver(whenOver);
-		producer.start(task, whenOver);
+		this.live.add(task);
+		Runnable over = () -> {
+			this.live.remove(task);
+			whenOver.run();
+		};
+		task.whenOver(over);
+		if (this.shuttingDown) {
+			task.shutDown();
+		}
+		producer.start(task, over);
 		return emitter;
 	}
 
@@ -174,6 +189,14 @@ public final class ResumableRelay implements RelayResumption {
 	@Override
 	public boolean stop(String streamId) {
 		return this.store.requestStop(streamId);
+	}
+
+	@Override
+	public void shutDown() {
+		this.shuttingDown = true;
+		for (RelayTask task : this.live) {
+			task.shutDown();
+		}
 	}
 
 	/** Stops the heartbeats and the resume-window checks. */
