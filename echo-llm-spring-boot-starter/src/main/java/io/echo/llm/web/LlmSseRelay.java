@@ -250,10 +250,11 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	 * {@link LlmRelayStatusResolver} unless the application maps it)
 	 */
 	public SseEmitter relayWithStatus(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
-		SseEmitter emitter = counted(SseEmitters.create(backstop()));
+		SseEmitter emitter = SseEmitters.create(backstop());
 		RelayTask task = startGated(service, request, format, null, emitter);
 		endWith(emitter, task);
-		return emitter;
+		// Counted once it is sure to reach Spring MVC: a stream refused above never does, and never ends.
+		return counted(emitter);
 	}
 
 	/**
@@ -474,6 +475,11 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 			// Closed already: nothing will end the streams more.
 			callback.run();
 		}
+	}
+
+	/** Responses handed to Spring MVC and not ended yet, which a shutdown waits for. */
+	int openResponses() {
+		return this.responses.get();
 	}
 
 	// The upstream calls are over, and the responses sent their last bytes: the web server may close the connections.

@@ -178,6 +178,29 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 		assertReleased();
 	}
 
+	/**
+	 * A stream refused at the admission limit never reaches Spring MVC: nothing may stay counted as an open response,
+	 * or every shutdown after it would wait out its phase's whole timeout for a response that never ends.
+	 */
+	@Test
+	void streamRefusedAtTheAdmissionLimitLeavesNoResponseForAShutdownToWaitFor() throws Exception {
+		this.instance.close();
+		this.instance = RelayTestApplication.start(Map.of("echo.llm.base-url", this.upstream.baseUrl(),
+				"echo.llm.retry.max-attempts", "1", "echo.llm.relay.max-active-streams", "1"), StatusController.class);
+		this.upstream.pauseAfter(1);
+		try (SseClient holding = chat()) {
+			assertThat(holding.next().data()).contains("Hel");
+			try (SseClient refused = chat()) {
+				assertThat(refused.status()).isEqualTo(503);
+			}
+			this.upstream.release();
+			assertThat(holding.rest()).last().extracting(SseEvent::data).isEqualTo("[DONE]");
+		}
+		assertReleased();
+		LlmSseRelay relay = this.instance.getBean(LlmSseRelay.class);
+		assertThat(poll(() -> relay.openResponses() == 0)).as("no response left open").isTrue();
+	}
+
 	private SseClient chat() {
 		return SseClient.post(URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance)
 				+ "/api/chat/status"), PROMPT);
