@@ -3,13 +3,7 @@ package io.echo.llm.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.LlmTimeoutException;
@@ -75,9 +69,6 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	// How long after the relay's own deadline Spring MVC's timeout ends a stream that the deadline could not end.
 	private static final Duration BACKSTOP = Duration.ofSeconds(1);
 
-	// How often a shutdown checks whether the streams it ended are over.
-	private static final Duration SHUTDOWN_POLL = Duration.ofMillis(20);
-
 	private static final Logger logger = LoggerFactory.getLogger(LlmSseRelay.class);
 
 	private final LlmStreamService service;
@@ -92,15 +83,11 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 
 	private final ActiveStreams active;
 
-	// The plain streams not over yet, which a shutdown ends (the resumption ends its own).
-	private final Set<RelayTask> live = ConcurrentHashMap.newKeySet();
-
-	// Responses not ended yet: a shutdown waits for them, so that the server stops after their last bytes went out.
-	private final AtomicInteger responses = new AtomicInteger();
+	// The plain streams not over yet, which a shutdown ends (the resumption ends its own), and the responses it waits
+	// for, so that the server stops after their last bytes went out.
+	private final LiveStreams live = new LiveStreams();
 
 	private volatile boolean running;
-
-	private volatile boolean shuttingDown;
 
 	/**
 	 * Creates a relay whose emitters never time out: the service's first-chunk, idle and overall timeouts end a
@@ -194,7 +181,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 				throw refuse(requestLog());
 			}
 			try {
-				return counted(this.resumable.relay(service, request, permit));
+				return this.live.counted(this.resumable.relay(service, request, permit));
 			}
 			catch (RuntimeException ex) {
 				permit.run();
@@ -203,7 +190,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		}
 		RelayLog log = requestLog();
 		ActiveStreams.Permit permit = admit(log);
-		SseEmitter emitter = counted(SseEmitters.create(backstop()));
+		SseEmitter emitter = this.live.counted(SseEmitters.create(backstop()));
 		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayTask task = new RelayTask(service, request, events, new EmitterSink(watch), log);
@@ -254,7 +241,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		RelayTask task = startGated(service, request, format, null, emitter);
 		endWith(emitter, task);
 		// Counted once it is sure to reach Spring MVC: a stream refused above never does, and never ends.
-		return counted(emitter);
+		return this.live.counted(emitter);
 	}
 
 	/**
@@ -349,7 +336,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	 * @return what to run when the task is over: the permit, and dropping the deadline
 	 */
 	private Runnable withDeadline(RelayTask task, Runnable permit) {
-		Runnable tracked = track(task, permit);
+		Runnable tracked = this.live.track(task, permit);
 		Duration limit = this.timeout;
 		if (limit == null || limit.isZero() || limit.isNegative()) {
 			return tracked;
@@ -359,30 +346,6 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		return () -> {
 			timer.cancel(false);
 			tracked.run();
-		};
-	}
-
-	// Counts the response until it ends: Spring MVC calls back once its async request completed, or failed.
-	private SseEmitter counted(SseEmitter emitter) {
-		this.responses.incrementAndGet();
-		AtomicBoolean ended = new AtomicBoolean();
-		SseEmitters.onEnd(emitter, () -> {
-			if (ended.compareAndSet(false, true)) {
-				this.responses.decrementAndGet();
-			}
-		});
-		return emitter;
-	}
-
-	// Counts the task live until it is over; one that starts while the application shuts down ends at once.
-	private Runnable track(RelayTask task, Runnable permit) {
-		this.live.add(task);
-		if (this.shuttingDown) {
-			task.shutDown();
-		}
-		return () -> {
-			this.live.remove(task);
-			permit.run();
 		};
 	}
 
@@ -453,45 +416,21 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	@Override
 	public void stop(Runnable callback) {
 		stop();
-		if (streamsOver()) {
-			callback.run();
-			return;
-		}
-		AtomicBoolean called = new AtomicBoolean();
-		AtomicReference<@Nullable ScheduledFuture<?>> poll = new AtomicReference<>();
-		Runnable check = () -> {
-			if (streamsOver() && called.compareAndSet(false, true)) {
-				ScheduledFuture<?> self = poll.get();
-				if (self != null) {
-					self.cancel(false);
-				}
-				callback.run();
-			}
-		};
-		try {
-			poll.set(this.heartbeats.every(SHUTDOWN_POLL, check));
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed already: nothing will end the streams more.
-			callback.run();
-		}
+		LiveStreams.whenOver(this.heartbeats, this::streamsOver, callback);
 	}
 
 	/** Responses handed to Spring MVC and not ended yet, which a shutdown waits for. */
 	int openResponses() {
-		return this.responses.get();
+		return this.live.openResponses();
 	}
 
 	// The upstream calls are over, and the responses sent their last bytes: the web server may close the connections.
 	private boolean streamsOver() {
-		return this.active.live() == 0 && this.responses.get() <= 0;
+		return this.active.live() == 0 && this.live.openResponses() <= 0;
 	}
 
 	private void shutDownStreams() {
-		this.shuttingDown = true;
-		for (RelayTask task : this.live) {
-			task.shutDown();
-		}
+		this.live.shutDown();
 		if (this.resumable != null) {
 			this.resumable.shutDown();
 		}

@@ -3,13 +3,12 @@ package io.echo.llm.web.resume;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
+import io.echo.llm.web.LiveStreams;
 import io.echo.llm.web.RelayError;
 import io.echo.llm.web.RelayEvent;
 import io.echo.llm.web.RelayEvents;
@@ -73,9 +72,7 @@ public final class ResumableRelay implements RelayResumption {
 	private final SseHeartbeats heartbeats;
 
 	// The replies whose upstream runs here and is not over, which a shutdown ends.
-	private final Set<RelayTask> live = ConcurrentHashMap.newKeySet();
-
-	private volatile boolean shuttingDown;
+	private final LiveStreams live = new LiveStreams();
 
 	/**
 	 * Creates the resumable relay.
@@ -134,15 +131,8 @@ public final class ResumableRelay implements RelayResumption {
 		Producer producer = new Producer(streamId, emitter);
 		RelayTask task = new RelayTask(service, request, RelayEvents.of(RelayFormat.BROWSER), producer,
 				RelayLog.forCurrentRequest(streamId));
-		this.live.add(task);
-		Runnable over = () -> {
-			this.live.remove(task);
-			whenOver.run();
-		};
+		Runnable over = this.live.track(task, whenOver);
 		task.whenOver(over);
-		if (this.shuttingDown) {
-			task.shutDown();
-		}
 		producer.start(task, over);
 		return emitter;
 	}
@@ -193,10 +183,7 @@ public final class ResumableRelay implements RelayResumption {
 
 	@Override
 	public void shutDown() {
-		this.shuttingDown = true;
-		for (RelayTask task : this.live) {
-			task.shutDown();
-		}
+		this.live.shutDown();
 	}
 
 	/** Stops the heartbeats and the resume-window checks. */
