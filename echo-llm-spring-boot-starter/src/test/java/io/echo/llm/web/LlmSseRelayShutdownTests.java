@@ -1,6 +1,5 @@
 package io.echo.llm.web;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,20 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import io.echo.llm.LlmStreamService;
-import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.sse.SseEvent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
-
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +27,7 @@ class LlmSseRelayShutdownTests extends ScriptedUpstreamTests {
 	private static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
 	@ParameterizedTest(name = "{0} resumable={1}")
-	@CsvSource({ "/api/chat/openai, false", "/api/chat, false", "/status, false", "/api/chat, true" })
+	@CsvSource({ "/api/chat/openai, false", "/api/chat, false", "/api/chat/unmapped, false", "/api/chat, true" })
 	void liveStreamEndsWithAShutdownErrorEventAndClosesItsUpstream(String path, boolean resumable) throws Exception {
 		this.upstream.reset().holdAfter(1);
 		Map<String, Object> properties = new HashMap<>();
@@ -47,13 +35,8 @@ class LlmSseRelayShutdownTests extends ScriptedUpstreamTests {
 		properties.put("echo.llm.retry.max-attempts", "1");
 		properties.put("echo.llm.relay.resumable", String.valueOf(resumable));
 		properties.put("spring.lifecycle.timeout-per-shutdown-phase", "1s");
-		this.instance = RelayTestApplication.start(properties, StatusController.class);
-		// After the start: Boot's logging system resets the appenders when an application starts.
-		Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-		ListAppender<ILoggingEvent> logs = new ListAppender<>();
-		logs.start();
-		root.addAppender(logs);
-		try {
+		this.instance = RelayTestApplication.start(properties, LlmSseRelayWithStatusTests.UnmappedController.class);
+		try (CapturedLogs logs = CapturedLogs.all()) {
 			URI uri = URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance) + path);
 			String id;
 			List<SseEvent> rest;
@@ -71,12 +54,12 @@ class LlmSseRelayShutdownTests extends ScriptedUpstreamTests {
 			this.instance = null;
 			assertThat(rest).last().satisfies((event) -> {
 				assertThat(event.data()).contains("\"code\":\"server_shutting_down\"").contains("\"status\":503");
-				if (!path.endsWith("openai") && !path.equals("/status")) {
+				if (!path.endsWith("openai") && !path.equals("/api/chat/unmapped")) {
 					assertThat(event.event()).isEqualTo("error");
 				}
 			});
 			assertThat(this.upstream.awaitClosed(Duration.ofSeconds(2))).as("upstream saw the close").isTrue();
-			assertThat(logs.list).filteredOn((event) -> event.getLoggerName().equals(RelayLog.class.getName()))
+			assertThat(logs.events()).filteredOn((event) -> event.getLoggerName().equals(RelayLog.class.getName()))
 				.singleElement()
 				.satisfies((event) -> {
 					assertThat(event.getLevel()).isEqualTo(Level.INFO);
@@ -84,33 +67,11 @@ class LlmSseRelayShutdownTests extends ScriptedUpstreamTests {
 				});
 			// Tomcat's check for threads the web application left running may name an idle thread of Boot's task
 			// executor, which Boot stops after the web server: the executor's lifecycle, not the relay's.
-			assertThat(logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
+			assertThat(logs.events()).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
 				.filteredOn((event) -> !event.getLoggerName().startsWith("org.apache.catalina.loader"))
 				.isEmpty();
-			assertThat(logs.list).allSatisfy((event) -> assertThat(event.getThrowableProxy()).isNull());
+			assertThat(logs.events()).allSatisfy((event) -> assertThat(event.getThrowableProxy()).isNull());
 		}
-		finally {
-			root.detachAppender(logs);
-		}
-	}
-
-	@RestController
-	static class StatusController {
-
-		private final LlmSseRelay relay;
-
-		private final LlmStreamService service;
-
-		StatusController(LlmSseRelay relay, LlmStreamService service) {
-			this.relay = relay;
-			this.service = service;
-		}
-
-		@PostMapping("/status")
-		SseEmitter chat(@RequestBody ChatCompletionRequest request) throws IOException {
-			return this.relay.relayWithStatus(this.service, request, RelayFormat.OPENAI);
-		}
-
 	}
 
 }

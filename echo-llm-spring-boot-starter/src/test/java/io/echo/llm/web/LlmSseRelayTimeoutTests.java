@@ -4,12 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
 import io.echo.llm.chat.ChatJson;
@@ -17,7 +13,6 @@ import io.echo.llm.sse.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -39,24 +34,19 @@ class LlmSseRelayTimeoutTests extends ScriptedUpstreamTests {
 
 	private static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-	private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+	private CapturedLogs logs;
 
 	@BeforeEach
 	void startInstance() {
 		this.upstream.reset();
 		this.instance = RelayTestApplication.start(Map.of("echo.llm.base-url", this.upstream.baseUrl(),
 				"echo.llm.retry.max-attempts", "1"), TimeoutController.class);
-		// After the start: Boot's logging system resets the appenders when an application starts.
-		this.logs.list.clear();
-		this.logs.start();
-		this.root.addAppender(this.logs);
+		this.logs = CapturedLogs.all();
 	}
 
 	@AfterEach
 	void detachLogs() {
-		this.root.detachAppender(this.logs);
+		this.logs.close();
 	}
 
 	@Test
@@ -100,33 +90,22 @@ class LlmSseRelayTimeoutTests extends ScriptedUpstreamTests {
 
 	private void assertLoggedOnce(String id, String what) throws InterruptedException {
 		assertThat(id).startsWith("req_");
-		assertThat(poll(() -> this.logs.list.stream().anyMatch((event) -> event.getFormattedMessage().contains(id))))
+		assertThat(poll(() -> this.logs.events().stream().anyMatch((event) -> event.getFormattedMessage().contains(id))))
 			.isTrue();
 		TimeoutController controller = this.instance.getBean(TimeoutController.class);
 		for (LlmSseRelay relay : List.of(controller.relay, controller.quickRelay)) {
 			assertThat(poll(() -> relay.activeStreams() == 0)).as("the relay's slot is free").isTrue();
 			assertThat(poll(() -> relay.heartbeats().idle())).as("nothing scheduled, the deadline included").isTrue();
 		}
-		assertThat(this.logs.list).as("nothing at WARN or above, Spring MVC's timeout handling included")
+		assertThat(this.logs.events()).as("nothing at WARN or above, Spring MVC's timeout handling included")
 			.noneMatch((event) -> event.getLevel().isGreaterOrEqual(Level.WARN));
-		assertThat(this.logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)
+		assertThat(this.logs.events()).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)
 				&& event.getLoggerName().startsWith("io.echo.llm"))
 			.singleElement()
 			.satisfies((event) -> {
 				assertThat(event.getFormattedMessage()).contains(id).contains(what);
 				assertThat(event.getThrowableProxy()).isNull();
 			});
-	}
-
-	private static boolean poll(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			Thread.sleep(10);
-		}
-		return condition.getAsBoolean();
 	}
 
 	/**

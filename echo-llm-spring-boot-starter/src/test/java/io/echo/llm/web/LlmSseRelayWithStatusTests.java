@@ -5,12 +5,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.echo.llm.LlmException;
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.chat.ChatCompletionRequest;
@@ -19,7 +15,6 @@ import io.echo.llm.sse.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
@@ -41,23 +36,19 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 
 	private static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-	private final Logger relayLogger = (Logger) LoggerFactory.getLogger(RelayLog.class);
-
-	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+	private CapturedLogs logs;
 
 	@BeforeEach
 	void startInstance() {
 		this.upstream.reset();
 		this.instance = RelayTestApplication.start(Map.of("echo.llm.base-url", this.upstream.baseUrl(),
 				"echo.llm.retry.max-attempts", "1"), StatusController.class);
-		this.logs.list.clear();
-		this.logs.start();
-		this.relayLogger.addAppender(this.logs);
+		this.logs = CapturedLogs.of(RelayLog.class);
 	}
 
 	@AfterEach
 	void detachLogs() {
-		this.relayLogger.detachAppender(this.logs);
+		this.logs.close();
 	}
 
 	@Test
@@ -97,7 +88,7 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 			}
 		}
 		assertReleased();
-		assertThat(this.logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)).isEmpty();
+		assertThat(this.logs.events()).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)).isEmpty();
 	}
 
 	/**
@@ -113,14 +104,9 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 			this.instance.close();
 			this.instance = RelayTestApplication.start(Map.of("echo.llm.base-url", echoing.baseUrl(),
 					"echo.llm.api-key", key, "echo.llm.retry.max-attempts", "1"), UnmappedController.class);
-			// After the start: Boot's logging system resets the appenders when an application starts.
-			Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-			ListAppender<ILoggingEvent> all = new ListAppender<>();
-			all.start();
-			root.addAppender(all);
-			try {
+			try (CapturedLogs all = CapturedLogs.all()) {
 				for (String field : EchoingUpstream.FIELDS) {
-					all.list.clear();
+					all.clear();
 					String prompt = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"echo status "
 							+ field + " raw\"}]}";
 					try (SseClient client = SseClient.post(URI.create("http://127.0.0.1:"
@@ -133,9 +119,9 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 						assertThat(error.path("type").asString()).isEqualTo("authentication_error");
 						assertThat(error.path("message").asString()).isEqualTo("The LLM provider answered HTTP 401");
 						assertThat(error.toString()).doesNotContain(key.substring(8));
-						assertThat(all.list).as("no WARN or ERROR of Tomcat's or Spring's")
+						assertThat(all.events()).as("no WARN or ERROR of Tomcat's or Spring's")
 							.noneMatch((event) -> event.getLevel().isGreaterOrEqual(Level.WARN));
-						assertThat(all.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)
+						assertThat(all.events()).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO)
 								&& event.getLoggerName().startsWith("io.echo.llm"))
 							.singleElement()
 							.satisfies((event) -> {
@@ -145,9 +131,6 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 							});
 					}
 				}
-			}
-			finally {
-				root.detachAppender(all);
 			}
 			assertReleased();
 		}
@@ -214,21 +197,10 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 
 	private void assertLoggedOnce(String id, String what) throws InterruptedException {
 		assertThat(id).startsWith("req_");
-		poll(() -> !this.logs.list.isEmpty());
-		assertThat(this.logs.list).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO))
+		poll(() -> !this.logs.events().isEmpty());
+		assertThat(this.logs.events()).filteredOn((event) -> event.getLevel().isGreaterOrEqual(Level.INFO))
 			.singleElement()
 			.satisfies((event) -> assertThat(event.getFormattedMessage()).contains(id).contains(what));
-	}
-
-	private static boolean poll(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			Thread.sleep(10);
-		}
-		return condition.getAsBoolean();
 	}
 
 	/** An OpenAI-compatible endpoint as an application writes one: the relay's status, errors as OpenAI JSON. */

@@ -1,7 +1,9 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +42,18 @@ public abstract class ScriptedUpstreamTests {
 	@AfterAll
 	protected void stopUpstream() throws IOException {
 		this.upstream.close();
+	}
+
+	/** Waits up to 5 s for the condition; returns whether it held. */
+	protected static boolean poll(BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			Thread.sleep(10);
+		}
+		return condition.getAsBoolean();
 	}
 
 }
