@@ -89,7 +89,7 @@ public final class RelayTask implements Runnable {
 	private volatile @Nullable Runnable whenOver;
 
 	// Set by abort(): the relay's deadline or its shutdown, which the relay's thread reports in place of the cancel.
-	private volatile @Nullable RuntimeException expired;
+	private volatile @Nullable RuntimeException abortedBy;
 
 	public RelayTask(LlmStreamService service, ChatCompletionRequest request, RelayEvents events, RelaySink sink,
 			RelayLog log) {
@@ -186,9 +186,10 @@ public final class RelayTask implements Runnable {
 					this.sink.send(event);
 				}
 			}
-			if (this.expired != null) {
-				// The deadline's abort ends the engine's stream as a cancel does, quietly: still a timeout.
-				fail(this.expired);
+			RuntimeException aborted = this.abortedBy;
+			if (aborted != null) {
+				// An abort (deadline, shutdown) ends the engine's stream as a cancel does, quietly: still a failure.
+				fail(aborted);
 				return;
 			}
 			if (!this.cancelled && this.ended.compareAndSet(false, true)) {
@@ -214,10 +215,10 @@ public final class RelayTask implements Runnable {
 		endWithError(failure);
 	}
 
-	// The call fails because expire() aborted it: the client and the log get the deadline, not the abort.
+	// The call fails because abort() cancelled it: the client and the log get the reason, not the cancel.
 	private RuntimeException reported(RuntimeException failure) {
-		RuntimeException deadline = this.expired;
-		return (deadline != null) ? deadline : failure;
+		RuntimeException reason = this.abortedBy;
+		return (reason != null) ? reason : failure;
 	}
 
 	/**
@@ -242,7 +243,7 @@ public final class RelayTask implements Runnable {
 		if (this.cancelled || this.ended.get()) {
 			return;
 		}
-		this.expired = reason;
+		this.abortedBy = reason;
 		// A task still waiting for a thread starts with its call cancelled, and reports the reason at once.
 		this.cancellation.cancel();
 	}
