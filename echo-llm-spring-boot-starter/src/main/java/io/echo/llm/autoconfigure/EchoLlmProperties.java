@@ -141,6 +141,13 @@ public class EchoLlmProperties extends LlmClientProperties {
 		 */
 		private int maxActiveStreams = RelaySettings.DEFAULT_MAX_ACTIVE_STREAMS;
 
+		/**
+		 * Host CPU load (0 to 1) from which new streams get 503 'relay_busy': read every 250 ms, refused after a
+		 * second of readings at or above it until one falls below, so that the streams already live keep their pace.
+		 * 0 for no check.
+		 */
+		private double maxCpuLoad;
+
 		public boolean isResumable() {
 			return this.resumable;
 		}
@@ -205,6 +212,14 @@ public class EchoLlmProperties extends LlmClientProperties {
 			this.maxActiveStreams = maxActiveStreams;
 		}
 
+		public double getMaxCpuLoad() {
+			return this.maxCpuLoad;
+		}
+
+		public void setMaxCpuLoad(double maxCpuLoad) {
+			this.maxCpuLoad = maxCpuLoad;
+		}
+
 		public DataSize getMaxRequestSize() {
 			return this.maxRequestSize;
 		}
@@ -218,7 +233,8 @@ public class EchoLlmProperties extends LlmClientProperties {
 			return "Relay[resumable=" + this.resumable + ", store=" + this.store + ", resumeWindow="
 					+ this.resumeWindow + ", retention=" + this.retention + ", maxStreams=" + this.maxStreams
 					+ ", maxStreamBytes=" + this.maxStreamBytes + ", maxRequestSize=" + this.maxRequestSize
-					+ ", flushInterval=" + this.flushInterval + ", maxActiveStreams=" + this.maxActiveStreams + "]";
+					+ ", flushInterval=" + this.flushInterval + ", maxActiveStreams=" + this.maxActiveStreams
+					+ ", maxCpuLoad=" + this.maxCpuLoad + "]";
 		}
 
 		/** Where resumable streams are kept. */

@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -61,7 +62,13 @@ public final class EchoLlmWebAutoConfiguration {
 		}
 		RelayExecutorCheck.warnIfStreamsWouldWait(executor, bootsExecutor != null, environment);
 		EchoLlmProperties.Relay relay = properties.getRelay();
-		RelaySettings settings = new RelaySettings(relay.getFlushInterval(), relay.getMaxActiveStreams());
+		double maxCpuLoad = relay.getMaxCpuLoad();
+		if (!(maxCpuLoad >= 0 && maxCpuLoad <= 1)) {
+			// 90 for 90 % is the likely slip: a load above 1 would never be reached, and the check never refuse.
+			throw new InvalidConfigurationPropertyValueException("echo.llm.relay.max-cpu-load", maxCpuLoad,
+					"must be a share between 0 and 1, for instance 0.9 for 90 %; 0 turns the check off");
+		}
+		RelaySettings settings = new RelaySettings(relay.getFlushInterval(), relay.getMaxActiveStreams(), maxCpuLoad);
 		if (!relay.isResumable()) {
 			return new LlmSseRelay(service, executor, Duration.ZERO, null, settings);
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 
 import io.echo.llm.LlmStreamService;
 import io.echo.llm.LlmTimeoutException;
@@ -47,7 +48,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * At most {@link RelaySettings#maxActiveStreams()} streams are live at once (resumable ones included, until their
  * upstream ends): beyond it a new stream is refused before its response starts with an
  * {@link LlmRelayBusyException}, which the starter answers with {@code 503 relay_busy} ({@link LlmRelayBusyHandler}),
- * so that overload turns new clients away instead of slowing every stream down. Events that follow each other within
+ * so that overload turns new clients away instead of slowing every stream down. With
+ * {@link RelaySettings#maxCpuLoad()} set, so is a new stream while the host's CPUs have been that busy for a second
+ * ({@link CpuLoadGuard}): the host, not a count, tells when the streams would slow down. Events that follow each other within
  * {@link RelaySettings#flushInterval()} are written and flushed together (see {@link SseWriter}).
  */
 public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
@@ -82,6 +85,8 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	private final SseHeartbeats heartbeats;
 
 	private final ActiveStreams active;
+
+	private final @Nullable CpuLoadGuard cpu;
 
 	// The plain streams not over yet, which a shutdown ends (the resumption ends its own), and the responses it waits
 	// for, so that the server stops after their last bytes went out.
@@ -142,6 +147,11 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		this.heartbeats = new SseHeartbeats(executor, settings.flushInterval());
 		this.resumable = resumption;
 		this.active = new ActiveStreams(settings.maxActiveStreams());
+		this.cpu = (settings.maxCpuLoad() > 0) ? new CpuLoadGuard(settings.maxCpuLoad(), CpuLoadGuard.hostCpuLoad())
+				: null;
+		if (this.cpu != null) {
+			this.cpu.start(this.heartbeats);
+		}
 	}
 
 	/**
@@ -163,7 +173,8 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the emitter to return from the controller method
-	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already, or the
+	 * host's CPU load is at or above {@link RelaySettings#maxCpuLoad()}
 	 */
 	public SseEmitter relay(LlmStreamService service, ChatCompletionRequest request, RelayFormat format) {
 		Objects.requireNonNull(service, "service");
@@ -175,11 +186,8 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 				// EventSource reconnects to the URL it started from: continue that stream instead of a new call.
 				return this.resumable.resumeQuietly(lastEventId);
 			}
-			ActiveStreams.Permit permit = this.active.tryAcquire();
-			if (permit == null) {
-				// The id only for the refusal: a resumable reply is logged under its stream id.
-				throw refuse(requestLog());
-			}
+			// The id only for a refusal: a resumable reply is logged under its stream id.
+			ActiveStreams.Permit permit = admit(LlmSseRelay::requestLog);
 			try {
 				return this.live.counted(this.resumable.relay(service, request, permit));
 			}
@@ -189,7 +197,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 			}
 		}
 		RelayLog log = requestLog();
-		ActiveStreams.Permit permit = admit(log);
+		ActiveStreams.Permit permit = admit(() -> log);
 		SseEmitter emitter = this.live.counted(SseEmitters.create(backstop()));
 		RelayEvents events = RelayEvents.of(format, request);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
@@ -232,7 +240,8 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the emitter to return from the controller method
-	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already, or the
+	 * host's CPU load is at or above {@link RelaySettings#maxCpuLoad()}
 	 * @throws TaskRejectedException when the executor has no thread free ({@code 503 relay_busy} from
 	 * {@link LlmRelayStatusResolver} unless the application maps it)
 	 */
@@ -260,7 +269,8 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 	 * @param request the request; it is sent with {@code "stream": true}
 	 * @param format format of the events
 	 * @return the deferred result to return from the controller method
-	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already
+	 * @throws LlmRelayBusyException when {@link RelaySettings#maxActiveStreams()} streams are live already, or the
+	 * host's CPU load is at or above {@link RelaySettings#maxCpuLoad()}
 	 * @deprecated since 0.1.0, use {@link #relayWithStatus}: the same answers, and one async dispatch of the
 	 * request per stream instead of two (the deferred result, then the emitter's end)
 	 */
@@ -294,7 +304,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		Objects.requireNonNull(request, "request");
 		Objects.requireNonNull(format, "format");
 		RelayLog log = requestLog();
-		ActiveStreams.Permit permit = admit(log);
+		ActiveStreams.Permit permit = admit(() -> log);
 		SseHeartbeats.Watch watch = this.heartbeats.watch(emitter);
 		RelayStatusGate gate = new RelayStatusGate(result, emitter, watch);
 		// Shaped by the request too: a /v1 client that did not ask for usage must not get the usage-only chunk.
@@ -465,6 +475,15 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		return this.active.live();
 	}
 
+	/**
+	 * Returns whether new streams are refused because the host's CPU load has been at or above
+	 * {@link RelaySettings#maxCpuLoad()} for a second; always {@code false} without that setting.
+	 */
+	public boolean hostBusy() {
+		CpuLoadGuard cpu = this.cpu;
+		return cpu != null && cpu.overloaded();
+	}
+
 	// For tests that check that a finished reply leaves nothing scheduled.
 	SseHeartbeats heartbeats() {
 		return this.heartbeats;
@@ -489,18 +508,24 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 		return RelayLog.forCurrentRequest(id);
 	}
 
-	/** Counts a new stream in, or refuses it before anything starts: no emitter, no task, no upstream call. */
-	private ActiveStreams.Permit admit(RelayLog log) {
+	/**
+	 * Counts a new stream in, or refuses it before anything starts (no emitter, no task, no upstream call): at the
+	 * limit of live streams, or while the relay's tasks wait too long to start.
+	 */
+	private ActiveStreams.Permit admit(Supplier<RelayLog> log) {
+		CpuLoadGuard cpu = this.cpu;
+		if (cpu != null && cpu.overloaded()) {
+			RelayLog refused = log.get();
+			refused.refusedBusyHost(cpu.describe(), this.active.live());
+			throw new LlmRelayBusyException(refused.id());
+		}
 		ActiveStreams.Permit permit = this.active.tryAcquire();
 		if (permit == null) {
-			throw refuse(log);
+			RelayLog refused = log.get();
+			refused.refused(this.active.live(), this.active.max());
+			throw new LlmRelayBusyException(refused.id());
 		}
 		return permit;
-	}
-
-	private LlmRelayBusyException refuse(RelayLog log) {
-		log.refused(this.active.live(), this.active.max());
-		return new LlmRelayBusyException(log.id());
 	}
 
 	private RelayResumption resumable() {

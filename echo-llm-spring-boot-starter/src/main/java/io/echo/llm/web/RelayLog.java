@@ -101,6 +101,11 @@ public final class RelayLog {
 				+ "echo.llm.relay.max-active-streams allows is {}", this.id, this.client, live, max);
 	}
 
+	void refusedBusyHost(String load, int live) {
+		logger.info("LLM stream {} refused with 503 relay_busy: client {}, {} streams live, host CPU load {}", this.id,
+				this.client, live, load);
+	}
+
 	void completed(int chunks) {
 		logger.debug("LLM stream {} completed: client {}, after {} ms and {} chunks", this.id, this.client, millis(),
 				chunks);

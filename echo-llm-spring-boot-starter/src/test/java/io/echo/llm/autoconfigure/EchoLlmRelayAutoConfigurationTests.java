@@ -9,6 +9,8 @@ import io.echo.llm.web.resume.LlmStreamController;
 import io.echo.llm.web.resume.redis.RedisLlmStreamStore;
 import io.echo.llm.web.resume.redis.LocalRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,6 +21,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
@@ -76,6 +79,29 @@ class EchoLlmRelayAutoConfigurationTests {
 				assertThat(relay.getMaxStreams()).isEqualTo(7);
 				assertThat(relay.getMaxStreamBytes()).isEqualTo(DataSize.ofKilobytes(64));
 			});
+	}
+
+	@Test
+	void relayChecksTheHostsCpuLoadOnlyWhenAsked() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(EchoLlmProperties.class).getRelay().getMaxCpuLoad()).isZero();
+			assertThat(context.getBean(LlmSseRelay.class).hostBusy()).isFalse();
+		});
+		this.runner.withPropertyValues("echo.llm.relay.max-cpu-load=0.85")
+			.run((context) -> assertThat(context.getBean(EchoLlmProperties.class).getRelay().getMaxCpuLoad())
+				.isEqualTo(0.85));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "90", "-0.1" })
+	void cpuLoadOutsideZeroToOneFailsWithTheKeyValueAndFix(String value) {
+		this.runner.withPropertyValues("echo.llm.relay.max-cpu-load=" + value)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("echo.llm.relay.max-cpu-load")
+				.hasMessageContaining("must be a share between 0 and 1, for instance 0.9 for 90 %"));
 	}
 
 	@Test
