@@ -24,7 +24,9 @@ import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Store;
  * java -jar echo-llm-benchmarks/target/benchmarks.jar decode-cpu [--trial-ms 300] [--warmups 3] [--iterations 5]
  * java -jar echo-llm-benchmarks/target/benchmarks.jar relay [--streams 500,1000,2000,5000] [--tokens 200]
  *     [--warmup-short-streams 6000] [--warmup-streams 200]
- *     [--modes java17-platform,java25-virtual,java25-virtual-redis]
+ *     [--modes java17-platform,java25-virtual,java25-virtual-redis] (also java25-platform,
+ *     java25-virtual-resumable, java25-virtual-guarded [--max-cpu-load 0.9], reference-nio-proxy,
+ *     reference-thread-proxy) [--relay-nice 0] [--floor true] [--jfr false] [--sample-jar PATH]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
  */
@@ -72,6 +74,7 @@ public final class BenchmarkMain {
 						Duration.ofSeconds(options.integer("ramp-seconds", 5)),
 						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)),
 						options.integer("warmup-streams", 200), options.integer("warmup-short-streams", 6000))
+					.relayNice(options.integer("relay-nice", 0))
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}
@@ -123,6 +126,8 @@ public final class BenchmarkMain {
 					case "java17-platform" -> new Mode(name, java17, false, Store.NONE, jfr);
 					case "java25-platform" -> new Mode(name, java25, false, Store.NONE, jfr);
 					case "java25-virtual" -> new Mode(name, java25, true, Store.NONE, jfr);
+					// The same with echo.llm.relay.max-cpu-load: at overload it refuses new streams with 503.
+					case "java25-virtual-guarded" -> Mode.guarded(name, java25, jfr, text("max-cpu-load", "0.9"));
 					// The resumable relay with its events in memory: what the Redis mode is compared with.
 					case "java25-virtual-resumable" -> new Mode(name, java25, true, Store.MEMORY, jfr);
 					// The resumable relay with its events in a redis-server the benchmark starts; skipped without one.

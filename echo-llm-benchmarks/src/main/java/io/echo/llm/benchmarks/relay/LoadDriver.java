@@ -29,6 +29,9 @@ import io.echo.llm.benchmarks.stats.Summary;
  */
 final class LoadDriver {
 
+	/** The error a stream refused at admission counts as: the relay's {@code 503 relay_busy}, before any event. */
+	static final String REFUSED = "HTTP 503";
+
 	private final URI target;
 
 	private final byte[] request;

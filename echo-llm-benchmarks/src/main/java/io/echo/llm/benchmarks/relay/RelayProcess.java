@@ -45,11 +45,24 @@ final class RelayProcess implements AutoCloseable {
 	 */
 	static RelayProcess start(Path javaHome, List<String> launch, List<String> jvmArgs, List<String> appArgs, Path log)
 			throws IOException, InterruptedException {
+		return start(javaHome, launch, jvmArgs, appArgs, log, 0);
+	}
+
+	/**
+	 * Starts the sample app as {@link #start(Path, List, List, List, Path)} does, at the given niceness.
+	 * @param nice the niceness ({@code nice -n}): above zero, the load driver and upstream in this JVM get a core
+	 * first when both want one, as if they ran on machines of their own; zero runs it as any other process
+	 */
+	static RelayProcess start(Path javaHome, List<String> launch, List<String> jvmArgs, List<String> appArgs, Path log,
+			int nice) throws IOException, InterruptedException {
 		int port;
 		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			port = probe.getLocalPort();
 		}
 		List<String> command = new ArrayList<>();
+		if (nice != 0) {
+			command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+		}
 		command.add(javaHome.resolve("bin/java").toString());
 		command.addAll(jvmArgs);
 		command.addAll(launch);

@@ -51,6 +51,8 @@ public final class RelayScaleBenchmark {
 
 	private final List<String> skipped = new ArrayList<>();
 
+	private int relayNice;
+
 	/**
 	 * @param sampleJar the sample app's executable jar
 	 * @param tokens tokens per stream
@@ -70,6 +72,17 @@ public final class RelayScaleBenchmark {
 		this.tokens = tokens;
 		this.ramp = ramp;
 		this.outputDir = outputDir;
+	}
+
+	/**
+	 * Runs the relay (the sample app, or a reference proxy) at this niceness: above zero, the load driver and the
+	 * upstream (this JVM) get a core first when both want one, as if they ran on machines of their own. At zero they
+	 * compete with the relay's threads as equals, and a relay that saturates the cores delays the driver's reads too,
+	 * which the figures then count as the relay's latency.
+	 */
+	public RelayScaleBenchmark relayNice(int nice) {
+		this.relayNice = nice;
+		return this;
 	}
 
 	/**
@@ -160,7 +173,7 @@ public final class RelayScaleBenchmark {
 						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port()));
 			}
 			try (RelayProcess relay = RelayProcess.start(mode.javaHome(), mode.launch(this.sampleJar, this.redisLib),
-					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"))) {
+					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"), this.relayNice)) {
 				URI target = URI.create("http://127.0.0.1:" + relay.port() + mode.path());
 				warmUpPerStreamCode(relay, target, mode.request());
 				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(this.warmupStreams, maxStreams));
@@ -234,7 +247,7 @@ public final class RelayScaleBenchmark {
 					(cpu / 1e3 - steady * result.samples().size()) / 1e3 / streams,
 					ownCpu / 1e3 / Math.max(1, result.samples().size()), result.samples().peakPerSecond(start),
 					result.lostTokens(),
-					result.duplicatedTokens());
+					result.duplicatedTokens(), result.errors().getOrDefault(LoadDriver.REFUSED, 0));
 		}
 		finally {
 			executor.shutdownNow();
@@ -303,14 +316,23 @@ public final class RelayScaleBenchmark {
 	 * @param jfr where to write a Flight Recording of the app, or {@code null} for none
 	 */
 	public record Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr,
-			@Nullable String proxy) {
+			@Nullable String proxy, @Nullable String maxCpuLoad) {
 
 		/** Names of the reference modes start with this; they are shown, never judged against echo-llm's targets. */
 		public static final String REFERENCE = "reference-";
 
 		/** The sample app's relay. */
 		public Mode(String name, Path javaHome, boolean virtualThreads, Store store, @Nullable Path jfr) {
-			this(name, javaHome, virtualThreads, store, jfr, null);
+			this(name, javaHome, virtualThreads, store, jfr, null, null);
+		}
+
+		/**
+		 * The sample app's relay on virtual threads with {@code echo.llm.relay.max-cpu-load} set: at overload it
+		 * refuses new streams with {@code 503 relay_busy} while the host's CPUs are that busy.
+		 * @param maxCpuLoad the setting, as a property value ({@code 0.9})
+		 */
+		public static Mode guarded(String name, Path javaHome, @Nullable Path jfr, String maxCpuLoad) {
+			return new Mode(name, javaHome, true, Store.NONE, jfr, null, maxCpuLoad);
 		}
 
 		/**
@@ -318,7 +340,7 @@ public final class RelayScaleBenchmark {
 		 * @param model {@code nio} (one selector) or {@code threads} (a virtual thread per direction)
 		 */
 		public static Mode proxy(String name, Path javaHome, String model) {
-			return new Mode(name, javaHome, model.equals("threads"), Store.NONE, null, model);
+			return new Mode(name, javaHome, model.equals("threads"), Store.NONE, null, model, null);
 		}
 
 		/** The endpoint the driver streams from: the proxy forwards it to the upstream's path. */
@@ -369,6 +391,9 @@ public final class RelayScaleBenchmark {
 					"--spring.mvc.async.request-timeout=-1",
 					// Measures the relay at the level asked for (and its warm-up), not the default admission limit (5,000).
 					"--echo.llm.relay.max-active-streams=" + (maxStreams + 5000)));
+			if (this.maxCpuLoad != null) {
+				args.add("--echo.llm.relay.max-cpu-load=" + this.maxCpuLoad);
+			}
 			if (this.virtualThreads) {
 				args.add("--spring.threads.virtual.enabled=true");
 			}
@@ -412,13 +437,14 @@ public final class RelayScaleBenchmark {
 	record Row(String mode, int streams, int openAtPeak, double p50Millis, double p99Millis, double maxMillis,
 			double heapMiB, int liveThreads, int errors, String errorKinds, int complete, int tokensReceived,
 			double cpuMicrosPerToken, double steadyMicrosPerToken, double millisPerStream,
-			double loadCpuMicrosPerToken, long peakTokensPerSecond, long lostTokens, long duplicatedTokens) {
+			double loadCpuMicrosPerToken, long peakTokensPerSecond, long lostTokens, long duplicatedTokens,
+			int refused) {
 
 		/** The figures the targets judge. */
 		Targets.RelayRow judged() {
 			return new Targets.RelayRow(this.mode, this.mode.startsWith("no relay"), this.streams, this.p99Millis,
 					this.heapMiB, this.cpuMicrosPerToken, this.lostTokens, this.duplicatedTokens,
-					this.peakTokensPerSecond);
+					this.peakTokensPerSecond, this.refused, this.errors - this.refused);
 		}
 
 		/** Streams of 20 tokens per second that one core could relay at this CPU cost per token. */

@@ -36,6 +36,12 @@ public final class Targets {
 	 */
 	public static final double MIN_PACE_OF_FLOOR = 0.9;
 
+	/**
+	 * A relay with {@code echo.llm.relay.max-cpu-load} offered more streams than it carries: the p99 of the streams
+	 * it takes may exceed the lowest floor of the run by less than this many ms, and it refuses the rest with 503.
+	 */
+	public static final double OVERLOAD_MAX_ABOVE_FLOOR_MILLIS = 50;
+
 	/** The number of streams at which the heap is judged. */
 	public static final int HEAP_STREAMS = 5000;
 
@@ -108,17 +114,18 @@ public final class Targets {
 							format("< %.0f ms", target.maxAboveFloorMillis())));
 				}));
 		}
+		verdicts.addAll(overload(rows));
 		rows.stream()
-			.filter((row) -> !row.floor() && RelayKind.of(row.mode()) != null
-					&& RelayKind.of(row.mode()) != RelayKind.REDIS && row.cpuMicrosPerToken() > 0)
+			.filter((row) -> !row.floor() && isRelay(row, RelayKind.VIRTUAL, RelayKind.PLATFORM)
+					&& row.cpuMicrosPerToken() > 0)
 			.max(Comparator.comparingDouble(RelayRow::cpuMicrosPerToken))
 			.ifPresent((worst) -> verdicts.add(new Verdict("relay CPU per relayed token, the highest of the run",
 					worst.cpuMicrosPerToken() <= RELAY_CPU_MICROS_PER_TOKEN,
 					format("%.1f µs (%s at %,d streams)", worst.cpuMicrosPerToken(), worst.mode(), worst.streams()),
 					format("<= %.0f µs", RELAY_CPU_MICROS_PER_TOKEN))));
 		rows.stream()
-			.filter((row) -> !row.floor() && RelayKind.of(row.mode()) != null && row.streams() == HEAP_STREAMS
-					&& row.heapMiB() > 0)
+			.filter((row) -> !row.floor() && isRelay(row, RelayKind.VIRTUAL, RelayKind.PLATFORM, RelayKind.REDIS)
+					&& row.streams() == HEAP_STREAMS && row.heapMiB() > 0)
 			.forEach((row) -> verdicts.add(new Verdict(format("heap after GC, %s at %,d streams", row.mode(),
 					row.streams()), row.heapMiB() < HEAP_MIB, format("%.0f MiB", row.heapMiB()),
 					format("< %.0f MiB", HEAP_MIB))));
@@ -128,6 +135,38 @@ public final class Targets {
 			verdicts.add(new Verdict("tokens lost or duplicated, every row", lost + duplicated == 0,
 					format("%,d lost, %,d duplicated", lost, duplicated), "0"));
 		}
+		return verdicts;
+	}
+
+	// The guarded relay carries fewer streams than offered, and its refusals cost CPU but relay no token: its rows are
+	// judged on overload alone.
+	private static boolean isRelay(RelayRow row, RelayKind... kinds) {
+		RelayKind kind = RelayKind.of(row.mode());
+		return kind != null && List.of(kinds).contains(kind);
+	}
+
+	/**
+	 * The guarded relay at each level: the streams it takes keep their pace (p99 within
+	 * {@link #OVERLOAD_MAX_ABOVE_FLOOR_MILLIS} of the run's lowest floor, the floor of a load the machine carries with
+	 * room to spare), and every stream it does not take is refused with 503 before any event, none failed otherwise.
+	 */
+	private static List<Verdict> overload(List<RelayRow> rows) {
+		Optional<RelayRow> floor = rows.stream()
+			.filter(RelayRow::floor)
+			.min(Comparator.comparingDouble(RelayRow::p99Millis));
+		List<Verdict> verdicts = new ArrayList<>();
+		rows.stream().filter((row) -> !row.floor() && RelayKind.of(row.mode()) == RelayKind.GUARDED)
+			.forEach((row) -> floor.ifPresent((base) -> {
+				double added = row.p99Millis() - base.p99Millis();
+				verdicts.add(new Verdict(format("at overload, %s offered %,d streams", row.mode(), row.streams()),
+						added < OVERLOAD_MAX_ABOVE_FLOOR_MILLIS && row.otherErrors() == 0,
+						format("took %,d, refused %,d with 503, %,d failed otherwise; p99 of those taken %.1f ms "
+								+ "above the floor (%.1f ms, at %,d streams)", row.streams() - row.refused()
+										- row.otherErrors(), row.refused(), row.otherErrors(), added,
+								base.p99Millis(), base.streams()),
+						format("the rest refused with 503, none failed otherwise, p99 of those taken < %.0f ms "
+								+ "above the floor", OVERLOAD_MAX_ABOVE_FLOOR_MILLIS)));
+			}));
 		return verdicts;
 	}
 
@@ -166,12 +205,18 @@ public final class Targets {
 		PLATFORM,
 
 		/** The Redis store (its thread model aside). */
-		REDIS;
+		REDIS,
+
+		/** Refuses new streams while the host's CPUs are too busy ({@code echo.llm.relay.max-cpu-load}). */
+		GUARDED;
 
 		static @Nullable RelayKind of(String mode) {
 			if (mode.startsWith("reference-")) {
 				// A reference for the machine (a byte proxy), not echo-llm's relay.
 				return null;
+			}
+			if (mode.endsWith("-guarded")) {
+				return GUARDED;
 			}
 			if (mode.endsWith("-redis")) {
 				return REDIS;
@@ -205,9 +250,19 @@ public final class Targets {
 	 * @param lostTokens tokens missing from streams that ended
 	 * @param duplicatedTokens tokens received twice
 	 * @param peakTokensPerSecond the most tokens the driver received in one second (by send stamp), 0 when not known
+	 * @param refused streams refused with {@code 503} before any event
+	 * @param otherErrors streams that failed any other way
 	 */
 	public record RelayRow(String mode, boolean floor, int streams, double p99Millis, double heapMiB,
-			double cpuMicrosPerToken, long lostTokens, long duplicatedTokens, long peakTokensPerSecond) {
+			double cpuMicrosPerToken, long lostTokens, long duplicatedTokens, long peakTokensPerSecond, int refused,
+			int otherErrors) {
+
+		/** A row with no errors. */
+		public RelayRow(String mode, boolean floor, int streams, double p99Millis, double heapMiB,
+				double cpuMicrosPerToken, long lostTokens, long duplicatedTokens, long peakTokensPerSecond) {
+			this(mode, floor, streams, p99Millis, heapMiB, cpuMicrosPerToken, lostTokens, duplicatedTokens,
+					peakTokensPerSecond, 0, 0);
+		}
 
 		/** A row whose token rate is not known: its latency is judged on the p99 alone. */
 		public RelayRow(String mode, boolean floor, int streams, double p99Millis, double heapMiB,

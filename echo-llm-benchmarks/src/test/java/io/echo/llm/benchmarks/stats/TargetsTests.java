@@ -128,6 +128,32 @@ class TargetsTests {
 	}
 
 	@Test
+	void guardedRelayAtOverloadIsJudgedOnWhatItTookAndHowItRefusedTheRest() {
+		List<Verdict> verdicts = Targets.relay(List.of(floor(1000, 2), floor(5000, 90),
+				new RelayRow("java25-virtual-guarded", false, 5000, 40, 400, 150, 0, 0, 30_000, 3200, 0),
+				new RelayRow("java25-virtual-guarded", false, 1000, 60, 300, 70, 0, 0, 20_000, 0, 0)));
+		assertThat(verdicts).extracting(Verdict::line)
+			.containsExactly("- **met** at overload, java25-virtual-guarded offered 5,000 streams: took 1,800, refused "
+					+ "3,200 with 503, 0 failed otherwise; p99 of those taken 38.0 ms above the floor (2.0 ms, at 1,000 "
+					+ "streams) (target the rest refused with 503, none failed otherwise, p99 of those taken < 50 ms "
+					+ "above the floor)",
+					"- **missed** at overload, java25-virtual-guarded offered 1,000 streams: took 1,000, refused 0 "
+							+ "with 503, 0 failed otherwise; p99 of those taken 58.0 ms above the floor (2.0 ms, at "
+							+ "1,000 streams) (target the rest refused with 503, none failed otherwise, p99 of those "
+							+ "taken < 50 ms above the floor)",
+					"- **met** tokens lost or duplicated, every row: 0 lost, 0 duplicated (target 0)");
+	}
+
+	@Test
+	void guardedRelayThatFailedStreamsOtherThanByRefusingMissesItsTarget() {
+		List<Verdict> verdicts = Targets.relay(List.of(floor(1000, 2),
+				new RelayRow("java25-virtual-guarded", false, 5000, 10, 400, 150, 0, 0, 30_000, 3000, 1)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("at overload"))
+			.extracting(Verdict::met)
+			.containsExactly(false);
+	}
+
+	@Test
 	void heapIsJudgedAtFiveThousandStreams() {
 		List<Verdict> verdicts = Targets.relay(List.of(new RelayRow("java25-virtual", false, 2000, 10, 2000, 5, 0, 0),
 				new RelayRow("java25-virtual", false, 5000, 10, 1023, 5, 0, 0),
