@@ -50,8 +50,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@link LlmRelayBusyException}, which the starter answers with {@code 503 relay_busy} ({@link LlmRelayBusyHandler}),
  * so that overload turns new clients away instead of slowing every stream down. With
  * {@link RelaySettings#maxCpuLoad()} set, so is a new stream while the host's CPUs have been that busy for a second
- * ({@link CpuLoadGuard}): the host, not a count, tells when the streams would slow down. Events that follow each other within
- * {@link RelaySettings#flushInterval()} are written and flushed together (see {@link SseWriter}).
+ * ({@link CpuLoadGuard}): the host, not a count, tells when the streams would slow down. Events that follow each
+ * other within {@link RelaySettings#flushInterval()} are written and flushed together (see {@link SseWriter}).
  */
 public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 
@@ -510,7 +510,7 @@ public class LlmSseRelay implements AutoCloseable, SmartLifecycle {
 
 	/**
 	 * Counts a new stream in, or refuses it before anything starts (no emitter, no task, no upstream call): at the
-	 * limit of live streams, or while the relay's tasks wait too long to start.
+	 * limit of live streams, or while the host's CPUs are too busy.
 	 */
 	private ActiveStreams.Permit admit(Supplier<RelayLog> log) {
 		CpuLoadGuard cpu = this.cpu;
