@@ -323,16 +323,9 @@ final class LoadDriver {
 			return bySecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
 		}
 
-		/** The delays of the tokens sent outside {@code [from, to]} (nanoTime), e.g. to leave out a forced GC. */
-		long[] delaysOutside(long from, long to) {
-			long[] kept = new long[this.size];
-			int count = 0;
-			for (int i = 0; i < this.size; i++) {
-				if (this.stamps[i] < from || this.stamps[i] > to) {
-					kept[count++] = this.delays[i];
-				}
-			}
-			return Arrays.copyOf(kept, count);
+		/** Every delay, in arrival order. */
+		long[] delays() {
+			return Arrays.copyOf(this.delays, this.size);
 		}
 
 	}

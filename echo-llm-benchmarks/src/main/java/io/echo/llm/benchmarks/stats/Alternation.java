@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Runs every contender once per round, A B C D, then B C D A, and so on, so that none always runs first (cold caches) or
  * last (after everyone else's garbage), and so that slow drifts of a shared machine touch all contenders alike. The
- * first rounds warm up and are not kept.
+ * first rounds warm up and are not kept. Each run starts on a collected heap: a collection (or a concurrent cycle of
+ * G1) that another contender's garbage made due would otherwise land in whichever run comes next, and be counted
+ * as its CPU.
  *
  * @param <C> the contender
  * @param <S> one measurement
@@ -32,6 +34,7 @@ public final class Alternation<C, S> {
 			boolean warmup = round < this.warmups;
 			for (int i = 0; i < contenders.size(); i++) {
 				C contender = contenders.get((round + i) % contenders.size());
+				System.gc();
 				S measurement = trial.run(contender);
 				System.err.printf("%s %d: %s %s%n", warmup ? "warm-up" : "round", round + 1, contender, measurement);
 				if (!warmup) {
