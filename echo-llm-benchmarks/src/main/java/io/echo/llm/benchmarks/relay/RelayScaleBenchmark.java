@@ -77,9 +77,9 @@ public final class RelayScaleBenchmark {
 
 	/**
 	 * Runs the relay (the sample app, or a reference proxy) at this niceness: above zero, the load driver and the
-	 * upstream (this JVM) get a core first when both want one, as if they ran on machines of their own. At zero they
-	 * compete with the relay's threads as equals, and a relay that saturates the cores delays the driver's reads too,
-	 * which the figures then count as the relay's latency.
+	 * upstream (this JVM) get a core first when both want one, as if they ran on machines of their own. At zero (the
+	 * default, and every judged sitting) they compete with the relay's threads as equals. One run each on 2026-12-07
+	 * showed no general difference (BENCHMARKS.md).
 	 */
 	public RelayScaleBenchmark relayNice(int nice) {
 		this.relayNice = nice;
