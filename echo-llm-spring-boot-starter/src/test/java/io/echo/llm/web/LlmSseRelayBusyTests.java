@@ -1,12 +1,10 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 import io.echo.llm.sse.SseEvent;
-import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +31,10 @@ class LlmSseRelayBusyTests extends ScriptedUpstreamTests {
 	void streamBeyondTheFullPoolGetsABusyErrorAtOnce() throws IOException {
 		start("false");
 		int requestsBefore = this.upstream.requests();
-		try (SseClient first = chat("/api/chat")) {
+		try (SseClient first = post("/api/chat")) {
 			// The first token arrived, so the only executor thread is busy pumping this stream.
 			assertThat(first.next(1)).extracting(SseEvent::event).containsExactly("token");
-			List<SseEvent> refused = chat("/api/chat").rest();
+			List<SseEvent> refused = post("/api/chat").rest();
 			assertThat(refused).extracting(SseEvent::event, SseEvent::data).containsExactly(tuple("error", BUSY));
 			this.upstream.release();
 			assertThat(first.rest()).extracting(SseEvent::event).containsExactly("token", "done");
@@ -48,9 +46,9 @@ class LlmSseRelayBusyTests extends ScriptedUpstreamTests {
 	@Test
 	void openAiFormatGetsTheBusyErrorAsAnErrorObject() throws IOException {
 		start("false");
-		try (SseClient first = chat("/api/chat/openai")) {
+		try (SseClient first = post("/api/chat/openai")) {
 			assertThat(first.next(1)).extracting(SseEvent::data).allSatisfy((data) -> assertThat(data).contains("Hel"));
-			List<SseEvent> refused = chat("/api/chat/openai").rest();
+			List<SseEvent> refused = post("/api/chat/openai").rest();
 			assertThat(refused).extracting(SseEvent::event, SseEvent::data)
 				.containsExactly(tuple("error", "{\"error\":" + BUSY.substring(0, BUSY.length() - 1)
 					+ ",\"type\":\"api_error\",\"param\":null}}"));
@@ -62,9 +60,9 @@ class LlmSseRelayBusyTests extends ScriptedUpstreamTests {
 	@Test
 	void resumableStreamBeyondTheFullPoolGetsTheBusyErrorToo() throws IOException {
 		start("true");
-		try (SseClient first = chat("/api/chat")) {
+		try (SseClient first = post("/api/chat")) {
 			assertThat(first.next(2)).extracting(SseEvent::event).containsExactly("stream", "token");
-			List<SseEvent> refused = chat("/api/chat").rest();
+			List<SseEvent> refused = post("/api/chat").rest();
 			assertThat(refused).extracting(SseEvent::event, SseEvent::data).containsExactly(tuple("error", BUSY));
 			this.upstream.release();
 			assertThat(first.rest()).extracting(SseEvent::event).containsExactly("token", "done");
@@ -80,9 +78,5 @@ class LlmSseRelayBusyTests extends ScriptedUpstreamTests {
 				"spring.task.execution.pool.queue-capacity", "0"));
 	}
 
-	private SseClient chat(String path) {
-		return SseClient.post(URI.create(AbstractResumableRelayTests.uri(this.instance) + path),
-				AbstractResumableRelayTests.PROMPT);
-	}
 
 }

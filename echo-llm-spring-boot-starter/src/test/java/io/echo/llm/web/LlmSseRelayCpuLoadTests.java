@@ -1,6 +1,5 @@
 package io.echo.llm.web;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.echo.llm.sse.SseEvent;
-import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +43,7 @@ class LlmSseRelayCpuLoadTests extends ScriptedUpstreamTests {
 				spinners.add(spinner);
 			}
 			assertThat(poll(relay::hostBusy)).as("the relay sees the cores busy").isTrue();
-			SseClient refused = chat();
+			SseClient refused = post("/api/chat/openai");
 			assertThat(refused.status()).isEqualTo(503);
 			assertThat(refused.contentType()).startsWith("application/json");
 			assertThat(refused.body()).isEqualTo(BUSY);
@@ -67,7 +65,7 @@ class LlmSseRelayCpuLoadTests extends ScriptedUpstreamTests {
 				spinner.join();
 			}
 			assertThat(poll(() -> !relay.hostBusy())).as("the relay sees the cores free again").isTrue();
-			try (SseClient accepted = chat()) {
+			try (SseClient accepted = post("/api/chat/openai")) {
 				assertThat(accepted.status()).isEqualTo(200);
 				assertThat(accepted.rest()).last().extracting(SseEvent::data).isEqualTo("[DONE]");
 			}
@@ -77,9 +75,5 @@ class LlmSseRelayCpuLoadTests extends ScriptedUpstreamTests {
 		}
 	}
 
-	private SseClient chat() {
-		return SseClient.post(URI.create(AbstractResumableRelayTests.uri(this.instance) + "/api/chat/openai"),
-				AbstractResumableRelayTests.PROMPT);
-	}
 
 }

@@ -1,13 +1,11 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.echo.llm.sse.SseEvent;
-import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -31,7 +29,7 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 		// Three tokens back to back, then nothing: the last two wait for a deferred flush, not for a next token.
 		start("300ms", Map.of());
 		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/openai")) {
 			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
 			assertThat(events).extracting(SseEvent::data)
 				.satisfiesExactly((data) -> assertThat(data).contains("\"content\":\"a\""),
@@ -45,7 +43,7 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 		// An interval far longer than the test: only the end of the stream can write the gathered tokens.
 		start("1h", Map.of());
 		this.upstream.reset().tokens(List.of("a", "b", "c"));
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/openai")) {
 			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(10), client::rest);
 			assertThat(events).extracting(SseEvent::data)
 				.satisfiesExactly((data) -> assertThat(data).contains("\"content\":\"a\""),
@@ -61,7 +59,7 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 		// The upstream holds after two tokens and the idle timeout fails the stream: the error follows at once.
 		start("1h", Map.of("echo.llm.timeouts.idle", "500ms"));
 		this.upstream.reset().tokens(List.of("a", "b", "c")).holdAfter(2);
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/openai")) {
 			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(10), client::rest);
 			assertThat(events).extracting(SseEvent::event, SseEvent::data)
 				.satisfiesExactly((event) -> assertThat(event.toList().get(1).toString()).contains("\"content\":\"a\""),
@@ -80,7 +78,7 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 		start("300ms", Map.of("spring.task.execution.pool.core-size", "1", "spring.task.execution.pool.max-size", "1",
 				"spring.task.execution.pool.queue-capacity", "0", "echo.llm.timeouts.idle", "4s"), new Class<?>[0]);
 		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/openai")) {
 			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> client.next(3));
 			assertThat(events).hasSize(3);
 		}
@@ -90,7 +88,7 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 	void zeroWritesEveryEventAtOnce() throws IOException {
 		start("0", Map.of());
 		this.upstream.reset().tokens(List.of("a", "b", "c", "d")).holdAfter(3);
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/openai")) {
 			List<SseEvent> events = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.next(3));
 			assertThat(events).hasSize(3);
 		}
@@ -118,9 +116,5 @@ class LlmSseRelayFlushTests extends ScriptedUpstreamTests {
 
 	}
 
-	private SseClient chat() {
-		return SseClient.post(URI.create(AbstractResumableRelayTests.uri(this.instance) + "/api/chat/openai"),
-				AbstractResumableRelayTests.PROMPT);
-	}
 
 }

@@ -1,7 +1,6 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.echo.llm.sse.SseEvent;
-import io.echo.llm.web.resume.AbstractResumableRelayTests;
 import org.junit.jupiter.api.Test;
 
 
@@ -41,11 +39,11 @@ class LlmSseRelayLimitTests extends ScriptedUpstreamTests {
 	private void assertLimitHolds(String path, String last) throws Exception {
 		this.upstream.reset().holdAfter(1);
 		int requestsBefore = this.upstream.requests();
-		SseClient first = chat(path);
-		try (SseClient second = chat(path)) {
+		SseClient first = post(path);
+		try (SseClient second = post(path)) {
 			first.next(1);
 			second.next(1);
-			SseClient refused = chat(path);
+			SseClient refused = post(path);
 			assertThat(refused.status()).isEqualTo(503);
 			assertThat(refused.contentType()).startsWith("application/json");
 			assertThat(refused.body()).isEqualTo(BUSY);
@@ -69,7 +67,7 @@ class LlmSseRelayLimitTests extends ScriptedUpstreamTests {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Set<Integer> statuses = new TreeSet<>();
 		while (System.nanoTime() < deadline) {
-			SseClient client = chat(path);
+			SseClient client = post(path);
 			if (client.status() == 200) {
 				return client;
 			}
@@ -86,9 +84,5 @@ class LlmSseRelayLimitTests extends ScriptedUpstreamTests {
 				"echo.llm.relay.max-active-streams", "2"));
 	}
 
-	private SseClient chat(String path) {
-		return SseClient.post(URI.create(AbstractResumableRelayTests.uri(this.instance) + path),
-				AbstractResumableRelayTests.PROMPT);
-	}
 
 }

@@ -1,6 +1,5 @@
 package io.echo.llm.web;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Spring MVC's timeout handling reaches the log at WARN.
  */
 class LlmSseRelayTimeoutTests extends ScriptedUpstreamTests {
-
-	private static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
 	private CapturedLogs logs;
 
@@ -83,10 +80,6 @@ class LlmSseRelayTimeoutTests extends ScriptedUpstreamTests {
 		assertThat(this.upstream.awaitClosed(Duration.ofSeconds(1))).as("upstream saw the close").isTrue();
 	}
 
-	private SseClient post(String path) {
-		return SseClient.post(URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance) + path),
-				PROMPT);
-	}
 
 	private void assertLoggedOnce(String id, String what) throws InterruptedException {
 		assertThat(id).startsWith("req_");

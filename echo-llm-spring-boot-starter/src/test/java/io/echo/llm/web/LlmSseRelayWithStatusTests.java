@@ -34,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 
-	private static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
 	private CapturedLogs logs;
 
 	@BeforeEach
@@ -55,7 +53,7 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 	void clientLeavingWhileTheProviderSendsNoStatusClosesTheUpstream() throws Exception {
 		this.upstream.silent();
 		String id;
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/status")) {
 			// The wait for the status ran out: the response started with 200 and a heartbeat.
 			assertThat(client.status()).isEqualTo(200);
 			id = client.header(LlmSseRelay.REQUEST_ID_HEADER);
@@ -69,7 +67,7 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 	void clientLeavingMidStreamClosesTheUpstream() throws Exception {
 		this.upstream.holdAfter(1);
 		String id;
-		try (SseClient client = chat()) {
+		try (SseClient client = post("/api/chat/status")) {
 			assertThat(client.status()).isEqualTo(200);
 			id = client.header(LlmSseRelay.REQUEST_ID_HEADER);
 			assertThat(client.next().data()).contains("Hel");
@@ -82,7 +80,7 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 	@Test
 	void completedStreamsLeaveNoSlotNorHeartbeat() throws Exception {
 		for (int i = 0; i < 20; i++) {
-			try (SseClient client = chat()) {
+			try (SseClient client = post("/api/chat/status")) {
 				List<SseEvent> events = client.rest();
 				assertThat(events).last().extracting(SseEvent::data).isEqualTo("[DONE]");
 			}
@@ -145,10 +143,9 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 				"spring.task.execution.pool.max-size", "1", "spring.task.execution.pool.queue-capacity", "0"),
 				UnmappedController.class);
 		this.upstream.pauseAfter(1);
-		URI uri = URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance) + "/api/chat/unmapped");
-		try (SseClient holding = SseClient.post(uri, PROMPT)) {
+		try (SseClient holding = post("/api/chat/unmapped")) {
 			assertThat(holding.next().data()).contains("Hel");
-			try (SseClient refused = SseClient.post(uri, PROMPT)) {
+			try (SseClient refused = post("/api/chat/unmapped")) {
 				assertThat(refused.status()).isEqualTo(503);
 				assertThat(refused.contentType()).startsWith("application/json");
 				assertThat(refused.header("Retry-After")).isEqualTo("1");
@@ -171,9 +168,9 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 		this.instance = RelayTestApplication.start(Map.of("echo.llm.base-url", this.upstream.baseUrl(),
 				"echo.llm.retry.max-attempts", "1", "echo.llm.relay.max-active-streams", "1"), StatusController.class);
 		this.upstream.pauseAfter(1);
-		try (SseClient holding = chat()) {
+		try (SseClient holding = post("/api/chat/status")) {
 			assertThat(holding.next().data()).contains("Hel");
-			try (SseClient refused = chat()) {
+			try (SseClient refused = post("/api/chat/status")) {
 				assertThat(refused.status()).isEqualTo(503);
 			}
 			this.upstream.release();
@@ -184,10 +181,6 @@ class LlmSseRelayWithStatusTests extends ScriptedUpstreamTests {
 		assertThat(poll(() -> relay.openResponses() == 0)).as("no response left open").isTrue();
 	}
 
-	private SseClient chat() {
-		return SseClient.post(URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance)
-				+ "/api/chat/status"), PROMPT);
-	}
 
 	private void assertReleased() throws InterruptedException {
 		LlmSseRelay relay = this.instance.getBean(LlmSseRelay.class);

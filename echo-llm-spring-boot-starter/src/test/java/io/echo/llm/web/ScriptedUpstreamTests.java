@@ -1,6 +1,7 @@
 package io.echo.llm.web;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,6 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ScriptedUpstreamTests {
 
+	/** A chat request whose single message is "hi". */
+	protected static final String PROMPT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
 	protected ScriptedUpstream upstream;
 
 	protected @Nullable ConfigurableApplicationContext instance;
@@ -42,6 +46,11 @@ public abstract class ScriptedUpstreamTests {
 	@AfterAll
 	protected void stopUpstream() throws IOException {
 		this.upstream.close();
+	}
+
+	/** Posts {@link #PROMPT} to the path of the running instance, as an event-stream client. */
+	protected SseClient post(String path) {
+		return SseClient.post(URI.create("http://127.0.0.1:" + RelayTestApplication.port(this.instance) + path), PROMPT);
 	}
 
 	/** Waits up to 5 s for the condition; returns whether it held. */
