@@ -26,7 +26,8 @@ import io.echo.llm.benchmarks.relay.RelayScaleBenchmark.Store;
  *     [--warmup-short-streams 6000] [--warmup-streams 200]
  *     [--modes java17-platform,java25-virtual,java25-virtual-redis] (also java25-platform,
  *     java25-virtual-resumable, java25-virtual-guarded [--max-cpu-load 0.9], reference-nio-proxy,
- *     reference-thread-proxy) [--relay-nice 0] [--floor true] [--jfr false] [--sample-jar PATH]
+ *     reference-thread-proxy) [--relay-nice 0] [--relay-jvm-args "-Dx=y ..."]
+ *     [--floor true] [--jfr false] [--sample-jar PATH]
  * </pre> Every command takes {@code --clients echo-llm,openai-java,...} (default: all). Tables go to standard output,
  * progress to standard error.
  */
@@ -75,6 +76,9 @@ public final class BenchmarkMain {
 						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)),
 						options.integer("warmup-streams", 200), options.integer("warmup-short-streams", 6000))
 					.relayNice(options.integer("relay-nice", 0))
+					.relayJvmArgs(List.of(options.text("relay-jvm-args", "").split(" ")).stream()
+						.filter((arg) -> !arg.isBlank())
+						.toList())
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),
 							Boolean.parseBoolean(options.text("floor", "true")));
 			}

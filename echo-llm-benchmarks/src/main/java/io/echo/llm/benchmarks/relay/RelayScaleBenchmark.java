@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RelayScaleBenchmark {
 
-	private static final long TOKEN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+	private static final long TOKEN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1) / Targets.STREAM_TOKENS_PER_SECOND;
 
 	private static final String REQUEST = "{\"model\":\"drip\",\"stream\":true,"
 			+ "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -53,6 +53,8 @@ public final class RelayScaleBenchmark {
 	private final List<String> skipped = new ArrayList<>();
 
 	private int relayNice;
+
+	private List<String> relayJvmArgs = List.of();
 
 	/**
 	 * @param sampleJar the sample app's executable jar
@@ -84,6 +86,21 @@ public final class RelayScaleBenchmark {
 	public RelayScaleBenchmark relayNice(int nice) {
 		this.relayNice = nice;
 		return this;
+	}
+
+	/**
+	 * Adds JVM options to the relay's command line, after the mode's own: a JDK setting to try (a poller mode, the
+	 * carriers) without a new build. The judged sittings add none.
+	 */
+	public RelayScaleBenchmark relayJvmArgs(List<String> jvmArgs) {
+		this.relayJvmArgs = List.copyOf(jvmArgs);
+		return this;
+	}
+
+	private List<String> withExtra(List<String> jvmArgs) {
+		List<String> all = new ArrayList<>(jvmArgs);
+		all.addAll(this.relayJvmArgs);
+		return all;
 	}
 
 	/**
@@ -174,7 +191,7 @@ public final class RelayScaleBenchmark {
 						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port()));
 			}
 			try (RelayProcess relay = RelayProcess.start(mode.javaHome(), mode.launch(this.sampleJar, this.redisLib),
-					mode.jvmArgs(), appArgs, this.outputDir.resolve(mode.name() + ".log"), this.relayNice)) {
+					withExtra(mode.jvmArgs()), appArgs, this.outputDir.resolve(mode.name() + ".log"), this.relayNice)) {
 				URI target = URI.create("http://127.0.0.1:" + relay.port() + mode.path());
 				warmUpPerStreamCode(relay, target, mode.request());
 				Row warmup = level(mode.name(), relay, target, mode.request(), Math.min(this.warmupStreams, maxStreams));

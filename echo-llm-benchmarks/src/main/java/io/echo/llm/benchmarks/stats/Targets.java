@@ -42,6 +42,9 @@ public final class Targets {
 	 */
 	public static final double OVERLOAD_MAX_ABOVE_FLOOR_MILLIS = 50;
 
+	/** Tokens a second each stream of the relay benchmark sends (one every 50 ms), as a fast model does. */
+	public static final int STREAM_TOKENS_PER_SECOND = 20;
+
 	/** The number of streams at which the heap is judged. */
 	public static final int HEAP_STREAMS = 5000;
 
@@ -110,8 +113,8 @@ public final class Targets {
 					verdicts.add(new Verdict(format("relay p99 above the floor, %s at %,d streams", row.mode(),
 							row.streams()), added < target.maxAboveFloorMillis() && pace >= MIN_PACE_OF_FLOOR,
 							format("%.1f ms (p99 %.1f ms, floor %.1f ms)", added, row.p99Millis(), base.p99Millis())
-									+ slowed,
-							format("< %.0f ms", target.maxAboveFloorMillis())));
+									+ slowed + machineBound(base),
+							format("< %.0f ms", target.maxAboveFloorMillis()), floorFellBehind(base)));
 				}));
 		}
 		verdicts.addAll(overload(rows));
@@ -136,6 +139,25 @@ public final class Targets {
 					format("%,d lost, %,d duplicated", lost, duplicated), "0"));
 		}
 		return verdicts;
+	}
+
+	/**
+	 * Whether the floor itself, the load driver straight on the upstream with no relay, fell behind the offered
+	 * pace: the machine cannot run this level's load and a relay beside it, so no relay can be judged there.
+	 */
+	static boolean floorFellBehind(RelayRow floor) {
+		long offered = (long) floor.streams() * STREAM_TOKENS_PER_SECOND;
+		return floor.peakTokensPerSecond() > 0 && floor.peakTokensPerSecond() < MIN_PACE_OF_FLOOR * offered;
+	}
+
+	private static String machineBound(RelayRow floor) {
+		if (!floorFellBehind(floor)) {
+			return "";
+		}
+		long offered = (long) floor.streams() * STREAM_TOKENS_PER_SECOND;
+		return format("; with no relay at all this machine carried only %.0f %% of the %,d tokens a second offered "
+				+ "(%,d), so the load leaves no room for a relay here", 100.0 * floor.peakTokensPerSecond() / offered,
+				offered, floor.peakTokensPerSecond());
 	}
 
 	// The guarded relay carries fewer streams than offered, and its refusals cost CPU but relay no token: its rows are
@@ -278,13 +300,23 @@ public final class Targets {
 	 * @param met whether the target was met
 	 * @param figure the figure of this run
 	 * @param target the target
+	 * @param machineBound whether the load was more than this machine carries with no relay at all (the no-relay
+	 * floor fell behind the offered pace): a miss there says nothing of the relay
 	 */
-	public record Verdict(String measure, boolean met, String figure, String target) {
+	public record Verdict(String measure, boolean met, String figure, String target, boolean machineBound) {
 
-		/** One Markdown list line: {@code - **met** measure: figure (target ...)}. */
+		/** A verdict this machine can give. */
+		public Verdict(String measure, boolean met, String figure, String target) {
+			this(measure, met, figure, target, false);
+		}
+
+		/**
+		 * One Markdown list line: {@code - **met** measure: figure (target ...)}; a miss where the machine could not
+		 * carry the load without a relay says so.
+		 */
 		public String line() {
-			return "- **" + (this.met ? "met" : "missed") + "** " + this.measure + ": " + this.figure + " (target "
-					+ this.target + ")";
+			String outcome = this.met ? "met" : (this.machineBound ? "missed, not measurable here" : "missed");
+			return "- **" + outcome + "** " + this.measure + ": " + this.figure + " (target " + this.target + ")";
 		}
 
 	}

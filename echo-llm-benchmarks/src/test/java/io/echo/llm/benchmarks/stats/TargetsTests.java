@@ -96,6 +96,25 @@ class TargetsTests {
 	}
 
 	@Test
+	void relayMissAtALevelTheMachineCannotCarryWithoutARelayIsMarkedNotMeasurableHere() {
+		// The 2026-12-07 sitting: with no relay, 5,000 streams of 20 tokens a second came through at 85,855 a second.
+		List<Verdict> verdicts = Targets.relay(List.of(
+				new RelayRow("no relay (floor)", true, 5000, 75.3, 0, 0, 0, 0, 85_855),
+				new RelayRow("java25-virtual", false, 5000, 661.5, 949, 63.3, 0, 0, 36_715),
+				new RelayRow("no relay (floor)", true, 1000, 1.1, 0, 0, 0, 0, 20_012),
+				new RelayRow("java25-virtual", false, 1000, 70, 300, 60, 0, 0, 20_013)));
+		assertThat(verdicts).filteredOn((verdict) -> verdict.measure().startsWith("relay p99"))
+			.extracting(Verdict::line)
+			.containsExactly("- **missed** relay p99 above the floor, java25-virtual at 1,000 streams: 68.9 ms "
+					+ "(p99 70.0 ms, floor 1.1 ms) (target < 50 ms)",
+					"- **missed, not measurable here** relay p99 above the floor, java25-virtual at 5,000 streams: "
+							+ "586.2 ms (p99 661.5 ms, floor 75.3 ms), at 43 % of the floor's token rate (36,715 "
+							+ "against 85,855 a second); with no relay at all this machine carried only 86 % of the "
+							+ "100,000 tokens a second offered (85,855), so the load leaves no room for a relay here "
+							+ "(target < 50 ms)");
+	}
+
+	@Test
 	void relayLatencyIsNotJudgedWithoutTheFloor() {
 		assertThat(Targets.relay(List.of(relay("java25-virtual", 1000, 10))))
 			.noneMatch((verdict) -> verdict.measure().startsWith("relay p99"));
