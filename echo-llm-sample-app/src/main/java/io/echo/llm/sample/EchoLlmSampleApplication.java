@@ -19,14 +19,12 @@ public class EchoLlmSampleApplication {
 	}
 
 	/**
-	 * Gives virtual threads twice as many carriers as cores, up to 16 and never fewer than the cores, unless
-	 * {@code -Djdk.virtualThreadScheduler.parallelism} says otherwise; before the first virtual thread starts, which is
-	 * when the JDK reads it. The scheduler runs a virtual thread until it waits, never preempting it, on one carrier per
-	 * core: on two cores, two new streams being set up (Tomcat's request, Spring MVC, the upstream call: a millisecond
-	 * or more of CPU each) hold back the tokens of every open stream. With more carriers than cores the operating
-	 * system shares the cores between them, and a token's short task runs soon; but every carrier more costs wake-ups.
-	 * On two cores, 4 carriers relayed 1,000 streams with about a sixth less CPU per token than 16, and no worse a p99
-	 * (docs/relay.md, "Threads"; docs/relay-profile.md, fifth session).
+	 * Gives virtual threads at least 16 carriers unless {@code -Djdk.virtualThreadScheduler.parallelism} says
+	 * otherwise; before the first virtual thread starts, which is when the JDK reads it. The scheduler runs a virtual
+	 * thread until it waits, never preempting it, on one carrier per core: on two cores, two new streams being set
+	 * up (Tomcat's request, Spring MVC, the upstream call: a millisecond or more of CPU each) hold back the tokens of
+	 * every open stream. With more carriers than cores the operating system shares the cores between them, and a
+	 * token's short task runs at once (docs/relay.md, "Threads").
 	 * @return the number of carriers in effect
 	 */
 	static int carriers(int cores) {
@@ -34,7 +32,7 @@ public class EchoLlmSampleApplication {
 		if (given != null) {
 			return Integer.parseInt(given.strip());
 		}
-		int carriers = Math.max(cores, Math.min(2 * cores, 16));
+		int carriers = Math.max(16, cores);
 		System.setProperty(CARRIERS, Integer.toString(carriers));
 		return carriers;
 	}
