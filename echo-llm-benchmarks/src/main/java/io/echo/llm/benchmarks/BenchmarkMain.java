@@ -76,7 +76,7 @@ public final class BenchmarkMain {
 						Path.of(options.text("out", RELAY_OUT)), Path.of(options.text("redis-lib", REDIS_LIB)),
 						options.integer("warmup-streams", 200), options.integer("warmup-short-streams", 6000))
 					.relayNice(options.integer("relay-nice", 0))
-					.relayJvmArgs(List.of(options.text("relay-jvm-args", "").split(" ")).stream()
+					.relayJvmArgs(Arrays.stream(options.text("relay-jvm-args", "").split(" "))
 						.filter((arg) -> !arg.isBlank())
 						.toList())
 					.run(options.modes(), options.integers("streams", "500,1000,2000,5000"),

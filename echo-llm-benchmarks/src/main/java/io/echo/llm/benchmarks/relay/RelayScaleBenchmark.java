@@ -89,8 +89,8 @@ public final class RelayScaleBenchmark {
 	}
 
 	/**
-	 * Adds JVM options to the relay's command line, after the mode's own: a JDK setting to try (a poller mode, the
-	 * carriers) without a new build. The judged sittings add none.
+	 * Adds JVM options to the command line of the relay (or reference proxy), after the mode's own, which they
+	 * override: a JDK setting to try (a poller mode, the carriers) without a new build. The judged sittings add none.
 	 */
 	public RelayScaleBenchmark relayJvmArgs(List<String> jvmArgs) {
 		this.relayJvmArgs = List.copyOf(jvmArgs);

@@ -11,6 +11,7 @@ import io.echo.llm.benchmarks.stats.Targets.Verdict;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class TargetsTests {
 
@@ -112,6 +113,12 @@ class TargetsTests {
 							+ "against 85,855 a second); with no relay at all this machine carried only 86 % of the "
 							+ "100,000 tokens a second offered (85,855), so the load leaves no room for a relay here "
 							+ "(target < 50 ms)");
+		// A relay that keeps up with such a floor meets its target plainly.
+		assertThat(Targets.relay(List.of(new RelayRow("no relay (floor)", true, 5000, 75.3, 0, 0, 0, 0, 85_855),
+				new RelayRow("java25-virtual", false, 5000, 100, 900, 9, 0, 0, 85_000))))
+			.filteredOn((verdict) -> verdict.measure().startsWith("relay p99"))
+			.extracting(Verdict::met, Verdict::machineBound)
+			.containsExactly(tuple(true, false));
 	}
 
 	@Test
