@@ -75,5 +75,4 @@ class LlmSseRelayCpuLoadTests extends ScriptedUpstreamTests {
 		}
 	}
 
-
 }

@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * (20 tokens per second per stream) and a {@link LoadDriver} holding hundreds to thousands of streams open at once.
  * Per mode (a JDK and its thread model) and number of streams: p99 added latency from the upstream's write to the
  * driver's read, heap after a full GC and live threads at peak (every stream open), errors, and whether every client
- * received every token. The heap is measured in a second pass of each level (a forced full GC with every stream
- * open), whose latency is not kept: the pause, and the backlog the relay works off after it (up to three seconds at
- * 1,000 streams with the relay niced), would otherwise count as the relay's latency.
+ * received every token. Each level runs twice, the relay's and the floor's alike: the first pass measures the heap (a
+ * forced full GC with every stream open), and its latency is printed but not judged, since the pause and the backlog
+ * after it would count as the relay's; the second pass, on a relay whose JIT has compiled what that many streams
+ * reach, is judged.
  */
 public final class RelayScaleBenchmark {
 
@@ -230,8 +231,6 @@ public final class RelayScaleBenchmark {
 	private Row level(String mode, @Nullable RelayProcess relay, URI target, String request, int streams)
 			throws Exception {
 		Duration streamTime = Duration.ofNanos(this.tokens * TOKEN_INTERVAL_NANOS);
-		LoadDriver driver = new LoadDriver(target, request, streams, this.tokens, this.ramp,
-				this.ramp.plus(streamTime).plusSeconds(60));
 		// The heap at peak in a pass of its own, before the one that measures latency: its forced full collection
 		// stops the relay, and the tokens that pile up meanwhile would count as the relay's latency. Run first, the
 		// pass also leaves the relay as a server that has carried this load before: the JIT has compiled what only
@@ -239,19 +238,18 @@ public final class RelayScaleBenchmark {
 		// 6,000 short streams and 200 long ones), and the upstream pool has grown.
 		// The floor gets the same first pass, so that both sides of the comparison are measured warm.
 		double heap = firstPass(relay, target, request, streams, streamTime);
+		LoadDriver driver = driver(target, request, streams, streamTime);
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
 			long cpuBefore = (relay != null) ? relay.cpuNanos() : 0;
 			long ownCpuBefore = ownCpuNanos();
 			long start = System.nanoTime();
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
-			// Peak: every stream opened, two seconds of steady state, and well before the first ones end.
 			double steady = (relay != null) ? steadyCpuMicrosPerToken(relay, driver, start, streamTime) : 0;
-			TimeUnit.NANOSECONDS.sleep(Math.max(0, start + this.ramp.plusMillis(2500).toNanos() - System.nanoTime()));
+			untilPeak(start);
 			int threads = (relay != null) ? relay.liveThreads() : 0;
 			int activeAtPeak = driver.active();
-			LoadDriver.Result result = running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(),
-					TimeUnit.SECONDS);
+			LoadDriver.Result result = end(running, streamTime);
 			long cpu = (relay != null) ? relay.cpuNanos() - cpuBefore : 0;
 			long ownCpu = ownCpuNanos() - ownCpuBefore;
 			System.err.printf(Locale.ROOT, "%s, %,d streams, by second of the send stamp:%n", mode, streams);
@@ -271,22 +269,34 @@ public final class RelayScaleBenchmark {
 		}
 	}
 
+	private LoadDriver driver(URI target, String request, int streams, Duration streamTime) {
+		return new LoadDriver(target, request, streams, this.tokens, this.ramp,
+				this.ramp.plus(streamTime).plusSeconds(60));
+	}
+
+	// Peak: every stream opened, two seconds of steady state, and well before the first ones end.
+	private void untilPeak(long start) throws InterruptedException {
+		TimeUnit.NANOSECONDS.sleep(Math.max(0, start + this.ramp.plusMillis(2500).toNanos() - System.nanoTime()));
+	}
+
+	private LoadDriver.Result end(Future<LoadDriver.Result> running, Duration streamTime) throws Exception {
+		return running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(), TimeUnit.SECONDS);
+	}
+
 	/**
 	 * Runs the level once and, with a relay, forces a full collection in it when every stream is open: the heap it
 	 * holds at peak (0 without a relay). The pass's latency is printed (standard error) but not judged.
 	 */
 	private double firstPass(@Nullable RelayProcess relay, URI target, String request, int streams,
 			Duration streamTime) throws Exception {
-		LoadDriver driver = new LoadDriver(target, request, streams, this.tokens, this.ramp,
-				this.ramp.plus(streamTime).plusSeconds(60));
+		LoadDriver driver = driver(target, request, streams, streamTime);
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
 			long start = System.nanoTime();
 			Future<LoadDriver.Result> running = executor.submit(driver::run);
-			TimeUnit.NANOSECONDS.sleep(Math.max(0, start + this.ramp.plusMillis(2500).toNanos() - System.nanoTime()));
+			untilPeak(start);
 			double heap = (relay != null) ? relay.heapAfterGcMiB() : 0;
-			LoadDriver.Result result = running.get(this.ramp.plus(streamTime).plusSeconds(90).toSeconds(),
-					TimeUnit.SECONDS);
+			LoadDriver.Result result = end(running, streamTime);
 			long[] delays = result.samples().delays();
 			System.err.printf(Locale.ROOT,
 					"first pass (not judged%s): %,d streams, %d errors %s, p50 %.2f p99 %.2f ms%s%n",
