@@ -43,6 +43,9 @@ class LlmSseRelayLimitTests extends ScriptedUpstreamTests {
 		try (SseClient second = post(path)) {
 			first.next(1);
 			second.next(1);
+			// The browser format's first event (the stream's id) can come before its upstream call is made.
+			assertThat(poll(() -> this.upstream.requests() == requestsBefore + 2)).as("both streams called the provider")
+				.isTrue();
 			SseClient refused = post(path);
 			assertThat(refused.status()).isEqualTo(503);
 			assertThat(refused.contentType()).startsWith("application/json");
